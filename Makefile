@@ -1,0 +1,56 @@
+# Skills Map. `make run` serves the app; `make test` runs the whole suite.
+# Both start from nothing but Python >= 3.12: they make a private uv, then install the
+# pinned packages from uv.lock into .venv.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help run serve test test-postgres lint format typecheck bench observatory lighthouse clean
+
+help:
+	@echo "make run    serve the app on http://127.0.0.1:$(PORT) (PORT=... to change)"
+	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint   ruff, ruff format --check, makemigrations --check"
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+	  echo "Skills Map needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1)."; \
+	  echo "Run with PYTHON=/path/to/python3.12 (or newer)."; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	@touch $@
+
+run: $(VENV)/.synced
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+test: $(VENV)/.synced
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy audits skillmap
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
+
+from audits.models import (
+    Audit,
+    Bucket,
+    Level,
+    MapRevision,
+    Passage,
+    Rating,
+    Requirement,
+    Skill,
+    Track,
+)
+
+
+class ChangesMap:
+    """Admin for reference data: every change bumps the map revision, so pages update at once."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        MapRevision.bump()
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        MapRevision.bump()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        MapRevision.bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        MapRevision.bump()
+
+
+class RequirementInline(admin.TabularInline):
+    model = Requirement
+    fields = ["bucket", "label", "level", "rationale", "updated_at"]
+    readonly_fields = ["updated_at"]
+    extra = 0
+    autocomplete_fields: list[str] = []
+
+
+@admin.register(Track)
+class TrackAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RequirementInline]
+
+
+class SkillInline(admin.TabularInline):
+    model = Skill
+    fields = ["name", "slug", "question", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+
+
+@admin.register(Bucket)
+class BucketAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["name", "short_name", "description", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SkillInline]
+
+
+@admin.register(Skill)
+class SkillAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["name", "bucket", "question", "position"]
+    list_filter = ["bucket"]
+    list_select_related = ["bucket"]
+    search_fields = ["name", "question"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Level)
+class LevelAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["name", "rank", "target", "meaning"]
+    search_fields = ["name", "meaning"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Requirement)
+class RequirementAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["track", "bucket", "label", "level", "updated_at"]
+    list_filter = ["track", "bucket", "level"]
+    list_select_related = ["track", "bucket", "level"]
+    search_fields = ["label", "rationale", "track__name"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(Passage)
+class PassageAdmin(ChangesMap, admin.ModelAdmin):
+    list_display = ["slug", "title"]
+    search_fields = ["slug", "title", "body"]
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    fields = ["skill", "value", "note", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Audit)
+class AuditAdmin(admin.ModelAdmin):
+    """Audits are people's own words: staff with the audit permissions may look, not edit."""
+
+    list_display = ["public_id", "owner", "track", "created_at", "completed_at"]
+    list_filter = ["track", ("completed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["owner", "track"]
+    search_fields = ["public_id", "owner__username"]
+    readonly_fields = ["public_id", "owner", "track", "created_at", "updated_at", "completed_at"]
+    inlines = [RatingInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

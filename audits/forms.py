@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.http import QueryDict
+
+from audits import scoring
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(scoring.RATING_MIN, scoring.RATING_MAX + 1)]
+# What each point of the 1–5 scale means, in the guide's terms: literacy, not a liability,
+# hired on. Which levels a point meets comes from the levels' targets (editable in admin).
+SCALE = (
+    (1, "Not yet", "You couldn’t do this unaided today."),
+    (2, "Literacy", "You can follow it and talk about it, but not do it well."),
+    (3, "Not a liability", "You do it competently, with references to hand."),
+    (4, "Strong", "You do it well and unaided; others notice."),
+    (5, "Hired on", "You could be hired on this; it is genuinely strong."),
+)
+
+RATING_PREFIX = "rating-"
+NOTE_PREFIX = "note-"
+
+
+class TrackChoiceForm(forms.Form):
+    track = forms.ChoiceField(
+        label="Target track",
+        error_messages={
+            "required": "Choose the track you are aiming for.",
+            "invalid_choice": "There is no track called “%(value)s”. Pick one from the list.",
+        },
+    )
+
+    def __init__(self, *args: Any, skill_map: scoring.SkillMap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["track"].choices = [(t.slug, t.name) for t in skill_map.tracks]
+        self.skill_map = skill_map
+
+    def chosen(self) -> scoring.Track:
+        track = self.skill_map.track(self.cleaned_data["track"])
+        assert track is not None  # the choices are the map's tracks
+        return track
+
+
+class RatingsForm(forms.Form):
+    """A 1–5 choice and a short note per skill; any subset may be sent (live saves send a few).
+
+    Field names carry the skill's slug, so a posted name that matches no skill is refused
+    rather than silently ignored.
+    """
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        skill_map: scoring.SkillMap,
+        initial: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.skill_map = skill_map
+        initial = initial or {}
+        for skill in skill_map.skills:
+            value, note = initial.get(skill.slug, (None, ""))
+            self.fields[RATING_PREFIX + skill.slug] = forms.TypedChoiceField(
+                label=skill.question,
+                choices=RATING_CHOICES,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=str(value) if value else None,
+                error_messages={
+                    "invalid_choice": "A rating is a whole number from 1 to 5.",
+                },
+            )
+            self.fields[NOTE_PREFIX + skill.slug] = forms.CharField(
+                label=f"What makes this a {value}?" if value else "Note (optional)",
+                required=False,
+                max_length=280,
+                initial=note,
+                strip=True,
+            )
+
+    def unknown_fields(self) -> list[str]:
+        """Posted rating or note names that match no skill on the map."""
+        if self.data is None:
+            return []
+        return sorted(
+            name
+            for name in self.data
+            if name.startswith((RATING_PREFIX, NOTE_PREFIX)) and name not in self.fields
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for skill in self.skill_map.skills:
+            note = cleaned.get(NOTE_PREFIX + skill.slug)
+            if note and cleaned.get(RATING_PREFIX + skill.slug) in (None, ""):
+                self.add_error(NOTE_PREFIX + skill.slug, "Pick a rating to keep this note.")
+        return cleaned
+
+    def values(self) -> dict[int, tuple[int, str]]:
+        """{skill id: (value, note)} for the skills this post rated."""
+        result = {}
+        for skill in self.skill_map.skills:
+            value = self.cleaned_data.get(RATING_PREFIX + skill.slug)
+            if value not in (None, ""):
+                result[skill.id] = (int(value), self.cleaned_data.get(NOTE_PREFIX + skill.slug, ""))
+        return result
+
+    def fieldsets(self) -> list[dict[str, Any]]:
+        """Per skill, its bucket, its two fields and the guide's question, in map order."""
+        buckets = {b.slug: b for b in self.skill_map.buckets}
+        return [
+            {
+                "skill": skill,
+                "bucket": buckets.get(skill.bucket),
+                "rating": self[RATING_PREFIX + skill.slug],
+                "choices": list(zip(self[RATING_PREFIX + skill.slug], SCALE, strict=True)),
+                "note": self[NOTE_PREFIX + skill.slug],
+            }
+            for skill in self.skill_map.skills
+        ]
+
+
+def scale_points(skill_map: scoring.SkillMap) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": value,
+            "name": name,
+            "description": description,
+            "levels": [lv.name for lv in skill_map.levels if lv.target == value],
+        }
+        for value, name, description in SCALE
+    ]
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional. Only used to reset a forgotten password."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")

@@ -1,0 +1,296 @@
+"""The skills map as plain values, and the gap/fit arithmetic. No database here.
+
+The same `SkillMap` is built from the database for live pages and rebuilt from a completed
+audit's snapshot for its results, so both are scored by exactly the same code.
+
+The rules, as the results page states them:
+- A bucket's score is the mean of the ratings of its skills that were rated.
+- A cell's gap is how far that score falls short of its level's target rating (never negative).
+  A cell with no level, or a bucket with no rated skill, is not measured.
+- A track's shortfall is the sum over its measured cells of gap × the level's rank (Low 1 …
+  Very high 5). Tracks are ranked by shortfall, smallest first; ties keep the guide's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RATING_MIN = 1
+RATING_MAX = 5
+
+
+@dataclass(frozen=True)
+class Level:
+    slug: str
+    name: str
+    rank: int
+    target: int
+    meaning: str = ""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    slug: str
+    name: str
+    short_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Skill:
+    slug: str
+    name: str
+    question: str
+    bucket: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Cell:
+    bucket: str
+    label: str
+    level: Level | None
+    rationale: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Track:
+    slug: str
+    name: str
+    cells: tuple[Cell, ...]
+
+    def cell(self, bucket_slug: str) -> Cell | None:
+        return next((c for c in self.cells if c.bucket == bucket_slug), None)
+
+    def focus(self) -> tuple[tuple[Cell, ...], bool]:
+        """The cells a person is hired on, and whether they are a stand-in.
+
+        The "Very high" cells (the top level) where the track has any; otherwise the cells at
+        the highest level it does name (the second value is then True).
+        """
+        levelled = [c for c in self.cells if c.level is not None]
+        if not levelled:
+            return (), True
+        top = max(c.level.rank for c in levelled if c.level)
+        cells = tuple(c for c in levelled if c.level and c.level.rank == top)
+        return cells, top < VERY_HIGH_RANK
+
+
+VERY_HIGH_RANK = 5
+
+
+@dataclass(frozen=True)
+class SkillMap:
+    buckets: tuple[Bucket, ...]
+    levels: tuple[Level, ...]
+    skills: tuple[Skill, ...]
+    tracks: tuple[Track, ...]
+    revision: int = 0
+
+    def track(self, slug: str) -> Track | None:
+        return next((t for t in self.tracks if t.slug == slug), None)
+
+    def bucket(self, slug: str) -> Bucket | None:
+        return next((b for b in self.buckets if b.slug == slug), None)
+
+    def grid(self) -> tuple[tuple[Track, tuple[Cell | None, ...]], ...]:
+        """Tracks × buckets, a row per track, a cell (or None) per bucket in bucket order."""
+        return tuple((t, tuple(t.cell(b.slug) for b in self.buckets)) for t in self.tracks)
+
+    def skills_in(self, bucket_slug: str) -> tuple[Skill, ...]:
+        return tuple(s for s in self.skills if s.bucket == bucket_slug)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("revision")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SkillMap:
+        def level(raw: Mapping[str, Any] | None) -> Level | None:
+            return Level(**raw) if raw else None
+
+        return cls(
+            buckets=tuple(Bucket(**b) for b in data["buckets"]),
+            levels=tuple(Level(**lv) for lv in data["levels"]),
+            skills=tuple(Skill(**s) for s in data["skills"]),
+            tracks=tuple(
+                Track(
+                    slug=t["slug"],
+                    name=t["name"],
+                    cells=tuple(
+                        Cell(
+                            bucket=c["bucket"],
+                            label=c["label"],
+                            level=level(c["level"]),
+                            rationale=c.get("rationale", ""),
+                            updated_at=c.get("updated_at", ""),
+                        )
+                        for c in t["cells"]
+                    ),
+                )
+                for t in data["tracks"]
+            ),
+        )
+
+    def requirements_differ(self, other: SkillMap, track_slug: str) -> bool:
+        """Whether a track asks for something different in `other` (labels or levels)."""
+        mine, theirs = self.track(track_slug), other.track(track_slug)
+        if mine is None or theirs is None:
+            return True
+
+        def shape(t: Track) -> list[tuple[str, str, Level | None]]:
+            return [(c.bucket, c.label, c.level) for c in t.cells]
+
+        return shape(mine) != shape(theirs)
+
+
+@dataclass(frozen=True)
+class BucketScore:
+    bucket: Bucket
+    score: float | None
+    rated: int
+    total: int
+
+
+@dataclass(frozen=True)
+class CellResult:
+    bucket: Bucket
+    cell: Cell | None
+    score: float | None
+    target: int | None
+    gap: float | None
+    is_focus: bool = False
+
+    @property
+    def measured(self) -> bool:
+        return self.gap is not None
+
+    @property
+    def met(self) -> bool:
+        return self.gap == 0
+
+
+@dataclass(frozen=True)
+class TrackFit:
+    track: Track
+    shortfall: float
+    measured: int
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything a page needs about one set of ratings against one target track."""
+
+    track: Track
+    buckets: tuple[BucketScore, ...]
+    cells: tuple[CellResult, ...]
+    focus: tuple[CellResult, ...]
+    focus_is_fallback: bool
+    fits: tuple[TrackFit, ...]
+    rated: int
+    total: int
+    ratings: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return self.rated == self.total
+
+    @property
+    def focus_gaps(self) -> tuple[CellResult, ...]:
+        """The focus cells that fall short, largest gap first: the six-week plan."""
+        short = [c for c in self.focus if c.gap]
+        return tuple(sorted(short, key=lambda c: -(c.gap or 0)))
+
+    def fit_position(self) -> int:
+        return next((f.position for f in self.fits if f.track.slug == self.track.slug), 0)
+
+
+def valid_rating(value: int) -> bool:
+    return RATING_MIN <= value <= RATING_MAX
+
+
+def bucket_scores(skill_map: SkillMap, ratings: Mapping[str, int]) -> tuple[BucketScore, ...]:
+    scores = []
+    for bucket in skill_map.buckets:
+        skills = skill_map.skills_in(bucket.slug)
+        values = [ratings[s.slug] for s in skills if s.slug in ratings]
+        mean = sum(values) / len(values) if values else None
+        scores.append(BucketScore(bucket, mean, len(values), len(skills)))
+    return tuple(scores)
+
+
+def cell_results(
+    track: Track, scores: Iterable[BucketScore], focus: Iterable[Cell] = ()
+) -> tuple[CellResult, ...]:
+    focus_buckets = {c.bucket for c in focus}
+    results = []
+    for bucket_score in scores:
+        cell = track.cell(bucket_score.bucket.slug)
+        target = cell.level.target if cell and cell.level else None
+        gap = None
+        if target is not None and bucket_score.score is not None:
+            gap = max(0.0, target - bucket_score.score)
+        results.append(
+            CellResult(
+                bucket=bucket_score.bucket,
+                cell=cell,
+                score=bucket_score.score,
+                target=target,
+                gap=gap,
+                is_focus=bucket_score.bucket.slug in focus_buckets,
+            )
+        )
+    return tuple(results)
+
+
+def shortfall(track: Track, scores: Iterable[BucketScore]) -> tuple[float, int]:
+    """The weighted sum of a track's gaps, and how many of its cells were measured."""
+    total = 0.0
+    measured = 0
+    for result in cell_results(track, scores):
+        if result.gap is None or result.cell is None or result.cell.level is None:
+            continue
+        measured += 1
+        total += result.gap * result.cell.level.rank
+    return total, measured
+
+
+def rank_tracks(skill_map: SkillMap, scores: tuple[BucketScore, ...]) -> tuple[TrackFit, ...]:
+    fits = []
+    for track in skill_map.tracks:
+        total, measured = shortfall(track, scores)
+        fits.append(TrackFit(track, round(total, 6), measured))
+    ordered = sorted(fits, key=lambda f: f.shortfall)  # stable: ties keep the guide's order
+    # Competition ranking: equal shortfalls share a position ("tied first").
+    ranked: list[TrackFit] = []
+    for index, fit in enumerate(ordered):
+        if ranked and ranked[-1].shortfall == fit.shortfall:
+            position = ranked[-1].position
+        else:
+            position = index + 1
+        ranked.append(TrackFit(fit.track, fit.shortfall, fit.measured, position))
+    return tuple(ranked)
+
+
+def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Assessment:
+    known = {s.slug for s in skill_map.skills}
+    ratings = {slug: value for slug, value in ratings.items() if slug in known}
+    scores = bucket_scores(skill_map, ratings)
+    focus_cells, fallback = track.focus()
+    cells = cell_results(track, scores, focus_cells)
+    return Assessment(
+        track=track,
+        buckets=scores,
+        cells=cells,
+        focus=tuple(c for c in cells if c.is_focus),
+        focus_is_fallback=fallback,
+        fits=rank_tracks(skill_map, scores),
+        rated=len(ratings),
+        total=len(skill_map.skills),
+        ratings=ratings,
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from audits import account_views, views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("tracks/<slug:slug>/", views.track, name="track"),
+    path("audits/", account_views.history, name="history"),
+    path("audits/new/", views.new_audit, name="new"),
+    path("audits/<uuid:public_id>/", views.audit, name="audit"),
+    path("audits/<uuid:public_id>/track/", views.change_track, name="change_track"),
+    path("audits/<uuid:public_id>/complete/", views.complete, name="complete"),
+    path("audits/<uuid:public_id>/results/", views.results, name="results"),
+    path("audits/<uuid:public_id>/copy/", views.copy, name="copy"),
+]

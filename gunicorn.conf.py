@@ -1,0 +1,30 @@
+"""gunicorn settings for Skills Map (`make run`, and production)."""
+
+import multiprocessing
+import os
+import sys
+
+# Fail at start with one line, not a traceback per worker, when the configuration is wrong.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillmap.settings")
+try:
+    from django.conf import settings as _django_settings
+
+    _django_settings.SECRET_KEY  # noqa: B018
+except Exception as exc:  # ImproperlyConfigured, or a settings module that will not import
+    sys.exit(f"skillmap: configuration error: {exc}")
+
+wsgi_app = "skillmap.wsgi:application"
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+capture_output = True
+# Forwarded headers are trusted only from these proxies (the README's production section).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

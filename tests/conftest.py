@@ -1,0 +1,176 @@
+"""The fixed cast (owner, another user, an anonymous visitor, a staff editor) and the seeded map."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+
+from audits import reference, views
+from audits.models import Audit, Rating, Skill, Track
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Every test starts from the guide's map, loaded once per run."""
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_memo() -> Iterator[None]:
+    # Each test's rollback can change the map without a revision bump; never reuse a memo.
+    reference.forget()
+    views._home_html.clear()
+    yield
+    reference.forget()
+    views._home_html.clear()
+
+
+@pytest.fixture
+def seeded_transactional(transactional_db: None) -> None:
+    """For tests that run on a flushed database (live server, threads): seed it again."""
+    call_command("seed", verbosity=0)
+
+
+def _user(username: str, **extra: Any) -> User:
+    return User.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+
+
+@pytest.fixture
+def owner(db: None) -> User:
+    return _user("owner")
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return _user("other")
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    user = _user("editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Track editors"))
+    return user
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    return _client_for(owner)
+
+
+@pytest.fixture
+def other_client(other_user: User) -> Client:
+    return _client_for(other_user)
+
+
+@pytest.fixture
+def editor_client(editor: User) -> Client:
+    return _client_for(editor)
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()
+
+
+ALL_FOUR = {
+    "python-and-pytorch": 4,
+    "deep-learning-and-transformers": 3,
+    "reading-papers": 2,
+    "career-and-communication": 5,
+    "math-you-actually-need": 3,
+}
+
+
+@pytest.fixture
+def make_audit(db: None) -> Callable[..., Audit]:
+    """An audit with the given ratings ({skill slug: value}), optionally completed."""
+
+    def make(
+        owner: User | None = None,
+        track: str = "research-scientist",
+        ratings: dict[str, int] | None = None,
+        complete: bool = False,
+    ) -> Audit:
+        audit = Audit.objects.create(owner=owner, track=Track.objects.get(slug=track))
+        skills = {s.slug: s for s in Skill.objects.all()}
+        for slug, value in (ratings or {}).items():
+            Rating.objects.create(audit=audit, skill=skills[slug], value=value)
+        if complete:
+            guide = reference.current_guide()
+            audit.complete(
+                {
+                    "map": guide.map.to_dict(),
+                    "revision": guide.revision,
+                    "honest_point": guide.passages.get("honest_point", ""),
+                },
+                [s.slug for s in guide.map.skills],
+            )
+        return audit
+
+    return make
+
+
+def session_client_with(audit: Audit) -> Client:
+    """An anonymous browser whose session holds this audit."""
+    client = Client()
+    session = client.session
+    session[views.SESSION_AUDITS] = [str(audit.public_id)]
+    session.save()
+    return client
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
+    pytest.skip(f"no Chromium at {CHROMIUM}: browser tests skipped (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # fixtures alongside it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return f"browser tests: Chromium at {CHROMIUM}"
+    return f"browser tests: SKIPPED, no Chromium at {CHROMIUM} (apt-get install chromium)"
