@@ -54,3 +54,8 @@ typecheck: $(VENV)/.synced
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache
+
+# The production settings must pass Django's deployment checks with no warnings.
+check-deploy: $(VENV)/.synced
+	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=skillmap.example $(PY) manage.py check --deploy --fail-level WARNING

@@ -242,8 +242,8 @@ class Audit(models.Model):
         indexes = [models.Index(fields=["owner", "-created_at"], name="audit_owner_recent")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(completed_at=None, snapshot=None)
-                | (Q(completed_at__isnull=False) & Q(snapshot__isnull=False)),
+                condition=Q(completed_at__isnull=True, snapshot__isnull=True)
+                | Q(completed_at__isnull=False, snapshot__isnull=False),
                 name="completed_audit_has_snapshot",
             )
         ]

@@ -61,9 +61,7 @@ _home_html: dict[int, str] = {}
 def _anonymous_home(request: HttpRequest, guide: Guide, context: dict[str, Any]) -> str:
     html = _home_html.get(guide.revision)
     if html is None:
-        html = loader.render_to_string(
-            "audits/home.html", {**context, "cacheable": True}, request
-        )
+        html = loader.render_to_string("audits/home.html", {**context, "cacheable": True}, request)
         _home_html.clear()
         _home_html[guide.revision] = html
     return html

@@ -244,7 +244,7 @@ if PRODUCTION:
 
 # Mail (password resets). Django 6.1's MAILERS: printed to the console by default, written to
 # files under DATA_DIR/mail, or sent over SMTP, chosen by MAIL_BACKEND.
-MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp" if PRODUCTION else "console")
 if MAIL_BACKEND == "console":
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 elif MAIL_BACKEND == "file":

@@ -174,3 +174,16 @@ def pytest_report_header(config: pytest.Config) -> str:
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return f"browser tests: Chromium at {CHROMIUM}"
     return f"browser tests: SKIPPED, no Chromium at {CHROMIUM} (apt-get install chromium)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Tests serve static files from the finders; the hashed, collected files are what
+    # `make run` and the gunicorn tests use.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
