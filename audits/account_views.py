@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe, require_http_methods
 
 from audits.forms import SignUpForm
 from audits.models import Audit
@@ -51,13 +51,13 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     return private(render(request, "registration/account.html"))
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     audits = Audit.objects.filter(owner=request.user).select_related("track")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))

@@ -96,9 +96,9 @@ class SkillMap:
     def bucket(self, slug: str) -> Bucket | None:
         return next((b for b in self.buckets if b.slug == slug), None)
 
-    def grid(self) -> tuple[tuple[Track, tuple[Cell | None, ...]], ...]:
-        """Tracks × buckets, a row per track, a cell (or None) per bucket in bucket order."""
-        return tuple((t, tuple(t.cell(b.slug) for b in self.buckets)) for t in self.tracks)
+    def grid(self) -> tuple[tuple[Track, tuple[tuple[Bucket, Cell | None], ...]], ...]:
+        """Tracks × buckets: a row per track, a (bucket, cell or None) pair per bucket."""
+        return tuple((t, tuple((b, t.cell(b.slug)) for b in self.buckets)) for t in self.tracks)
 
     def skills_in(self, bucket_slug: str) -> tuple[Skill, ...]:
         return tuple(s for s in self.skills if s.bucket == bucket_slug)

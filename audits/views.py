@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -36,7 +36,7 @@ class HtmxHttpRequest(HttpRequest):
 # --- The map --------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The map. Identical for every anonymous visitor, so it is cached and revalidated by ETag."""
     guide = current_guide()
@@ -67,7 +67,7 @@ def _anonymous_home(request: HttpRequest, guide: Guide, context: dict[str, Any])
     return html
 
 
-@require_GET
+@require_safe
 def track(request: HttpRequest, slug: str) -> HttpResponse:
     guide = current_guide()
     chosen = guide.map.track(slug)
@@ -266,7 +266,7 @@ def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     return redirect(url)
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if not the_audit.is_complete:
@@ -353,7 +353,7 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:
