@@ -1,19 +1,32 @@
-"""Accounts: sign up, log in (claiming this browser's audits), and the user's own pages."""
+"""Accounts and a person's own data: sign up, log in (claiming this browser's audits), history,
+progress between audits, export, and deleting an audit or the whole account."""
 
 from __future__ import annotations
 
-from django.contrib.auth import login
+import csv
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
-from audits.forms import SignUpForm
-from audits.models import Audit
-from audits.views import SESSION_AUDITS, private, session_audit_ids
+from audits import scoring
+from audits.forms import DeleteAccountForm, SignUpForm
+from audits.models import Audit, Rating
+from audits.views import SESSION_AUDITS, get_audit_for_visitor, private, session_audit_ids
+
+EXPORT_FORMAT = "skillmap-audits/1"
 
 
 def claim_session_audits(request: HttpRequest) -> int:
@@ -29,10 +42,15 @@ def claim_session_audits(request: HttpRequest) -> int:
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        claim_session_audits(self.request)
-        return response
+        if claimed := claim_session_audits(self.request):
+            messages.success(self.request, _kept(claimed))
+        return private(response)
+
+
+def _kept(count: int) -> str:
+    return f"{count} audit{'s' if count != 1 else ''} from this browser moved to your account."
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +62,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            claim_session_audits(request)
+            claimed = claim_session_audits(request)
+        messages.success(request, "Welcome. " + (_kept(claimed) if claimed else ""))
         return redirect("audits:history")
     status = 400 if request.method == "POST" else 200
     return private(render(request, "registration/signup.html", {"form": form}, status=status))
@@ -57,8 +76,251 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()  # the account's audits and ratings go with it (CASCADE)
+        messages.success(request, "Your account and all its audits are deleted.")
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return private(
+        render(request, "registration/delete_account.html", {"form": form}, status=status)
+    )
+
+
+@login_required
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
-    audits = Audit.objects.filter(owner=request.user).select_related("track")
+    audits = (
+        Audit.objects.filter(owner=request.user)
+        .select_related("track")
+        .defer("snapshot")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
     return private(render(request, "audits/history.html", {"page": page}))
+
+
+# --- Progress -------------------------------------------------------------------------------
+
+
+def _change(before: float | None, after: float | None) -> dict[str, Any]:
+    if before is None or after is None:
+        return {"before": before, "after": after, "delta": None, "direction": "not measured"}
+    delta = round(after - before, 2)
+    direction = "up" if delta > 0 else "down" if delta < 0 else "same"
+    return {"before": before, "after": after, "delta": delta, "direction": direction}
+
+
+@login_required
+@require_safe
+def progress(request: HttpRequest) -> HttpResponse:
+    """What moved between two completed audits, and every bucket's score over time."""
+    completed = list(
+        Audit.objects.filter(owner=request.user, completed_at__isnull=False)
+        .select_related("track")
+        .defer("snapshot")
+        .order_by("completed_at", "id")
+    )
+    context: dict[str, Any] = {"completed": completed}
+    if len(completed) < 2:
+        return private(render(request, "audits/progress.html", context))
+
+    by_id = {str(a.public_id): a for a in completed}
+    earlier, later = completed[-2], completed[-1]
+    picked = (request.GET.get("a"), request.GET.get("b"))
+    if any(picked):
+        if not all(p in by_id for p in picked) or picked[0] == picked[1]:
+            context["error"] = "Pick two different completed audits of yours to compare."
+            return private(render(request, "audits/progress.html", context, status=400))
+        earlier, later = sorted((by_id[picked[0]], by_id[picked[1]]), key=completed.index)
+
+    snapshots = dict(
+        Audit.objects.filter(pk__in=[earlier.pk, later.pk]).values_list("pk", "snapshot")
+    )
+    before, after = snapshots[earlier.pk], snapshots[later.pk]
+    taken = scoring.SkillMap.from_dict(after["map"])
+    same_target = earlier.track_id == later.track_id
+    target = taken.track(after["track"])
+    skills = [
+        {"skill": s, **_change(before["ratings"].get(s.slug), after["ratings"].get(s.slug))}
+        for s in taken.skills
+    ]
+    buckets = []
+    for bucket in taken.buckets:
+        cell = target.cell(bucket.slug) if target else None
+        row = _change(
+            (earlier.summary or {}).get("buckets", {}).get(bucket.slug),
+            (later.summary or {}).get("buckets", {}).get(bucket.slug),
+        )
+        buckets.append({"bucket": bucket, "cell": cell if same_target else None, **row})
+    context.update(
+        {
+            "earlier": earlier,
+            "later": later,
+            "same_target": same_target,
+            "skills": skills,
+            "buckets": buckets,
+            "chart": _progress_chart(completed, taken.buckets),
+        }
+    )
+    return private(render(request, "audits/progress.html", context))
+
+
+def _progress_chart(completed: list[Audit], buckets: tuple[scoring.Bucket, ...]) -> dict[str, Any]:
+    """A line per bucket across completed audits; lines differ by dash and marker, not colour."""
+    left, top, width, height = 40, 10, 440, 200
+    count = len(completed)
+    step = width / max(1, count - 1)
+
+    def y(score: float) -> float:
+        return round(top + height - (score / scoring.RATING_MAX) * height, 1)
+
+    lines = []
+    for index, bucket in enumerate(buckets):
+        points = []
+        for i, audit in enumerate(completed):
+            score = (audit.summary or {}).get("buckets", {}).get(bucket.slug)
+            if score is not None:
+                points.append({"x": round(left + i * step, 1), "y": y(score), "score": score})
+        lines.append(
+            {
+                "bucket": bucket,
+                "points": points,
+                "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+                "style": index % 4,
+            }
+        )
+    return {
+        "lines": lines,
+        "width": left + width + 130,
+        "height": top + height + 40,
+        "axis_y": top + height,
+        "left": left,
+        "right": left + width,
+        "ticks": [{"value": v, "y": y(v)} for v in range(1, scoring.RATING_MAX + 1)],
+        "labels": [
+            {"x": round(left + i * step, 1), "text": a.completed_at.strftime("%d %b")}
+            for i, a in enumerate(completed)
+            if a.completed_at
+        ],
+        "rows": [
+            {
+                "audit": a,
+                "scores": [(a.summary or {}).get("buckets", {}).get(b.slug) for b in buckets],
+            }
+            for a in completed
+        ],
+    }
+
+
+# --- Own your data --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    the_audit = get_audit_for_visitor(request, public_id)
+    if request.method == "POST":
+        the_audit.delete()
+        messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
+        return redirect("audits:history" if request.user.is_authenticated else "home")
+    return private(render(request, "audits/delete.html", {"audit": the_audit}))
+
+
+def _export_audits(request: HttpRequest) -> list[Audit]:
+    ratings = Rating.objects.select_related("skill__bucket").order_by("skill__position", "id")
+    return list(
+        Audit.objects.filter(owner=request.user)
+        .select_related("track")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .order_by("created_at", "id")
+    )
+
+
+@login_required
+@require_safe
+def export_json(request: HttpRequest) -> HttpResponse:
+    """Everything: each audit with its ratings and, once completed, its snapshot."""
+    data = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now(),
+        "user": request.user.get_username(),
+        "audits": [
+            {
+                "id": str(a.public_id),
+                "track": {"slug": a.track.slug, "name": a.track.name},
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+                "completed_at": a.completed_at,
+                "ratings": [
+                    {
+                        "skill": r.skill.slug,
+                        "skill_name": r.skill.name,
+                        "bucket": r.skill.bucket.slug,
+                        "value": r.value,
+                        "note": r.note,
+                        "updated_at": r.updated_at,
+                    }
+                    for r in a.ratings.all()
+                ],
+                "summary": a.summary,
+                "snapshot": a.snapshot,
+            }
+            for a in _export_audits(request)
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="skillmap-audits.json"'
+    return private(response)
+
+
+CSV_COLUMNS = [
+    "audit_id",
+    "track",
+    "status",
+    "created_at",
+    "completed_at",
+    "skill",
+    "skill_name",
+    "bucket",
+    "value",
+    "note",
+]
+
+
+@login_required
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """One row per rating."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="skillmap-ratings.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for a in _export_audits(request):
+        for r in a.ratings.all():
+            writer.writerow(
+                [
+                    a.public_id,
+                    a.track.name,
+                    "completed" if a.is_complete else "in progress",
+                    a.created_at.isoformat(),
+                    a.completed_at.isoformat() if a.completed_at else "",
+                    r.skill.slug,
+                    r.skill.name,
+                    r.skill.bucket.slug,
+                    r.value,
+                    _csv_safe(r.note),
+                ]
+            )
+    return private(response)
+
+
+def _csv_safe(text: str) -> str:
+    """Notes are the person's own words; keep a spreadsheet from running them as formulas."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -7,10 +7,14 @@ app_name = "audits"
 urlpatterns = [
     path("tracks/<slug:slug>/", views.track, name="track"),
     path("audits/", account_views.history, name="history"),
+    path("audits/progress/", account_views.progress, name="progress"),
+    path("audits/export.json", account_views.export_json, name="export_json"),
+    path("audits/export.csv", account_views.export_csv, name="export_csv"),
     path("audits/new/", views.new_audit, name="new"),
     path("audits/<uuid:public_id>/", views.audit, name="audit"),
     path("audits/<uuid:public_id>/track/", views.change_track, name="change_track"),
     path("audits/<uuid:public_id>/complete/", views.complete, name="complete"),
     path("audits/<uuid:public_id>/results/", views.results, name="results"),
     path("audits/<uuid:public_id>/copy/", views.copy, name="copy"),
+    path("audits/<uuid:public_id>/delete/", account_views.delete_audit, name="delete"),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("account/", account_views.account, name="account"),
     path("account/signup/", account_views.signup, name="signup"),
+    path("account/delete/", account_views.delete_account, name="delete_account"),
     path("account/login/", account_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("django.contrib.auth.urls")),
