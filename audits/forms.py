@@ -95,6 +95,11 @@ class RatingsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for skill in self.skill_map.skills:
+            name = RATING_PREFIX + skill.slug
+            # An unchecked radio sends nothing, so a rating that is sent empty is a bad request,
+            # not "leave it as it was".
+            if name in self.data and not str(self.data[name]).strip() and name not in self.errors:
+                self.add_error(name, "A rating is a whole number from 1 to 5.")
             note = cleaned.get(NOTE_PREFIX + skill.slug)
             if note and cleaned.get(RATING_PREFIX + skill.slug) in (None, ""):
                 self.add_error(NOTE_PREFIX + skill.slug, "Pick a rating to keep this note.")
@@ -144,3 +149,22 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you: this deletes your account and every audit in it.",
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from audits import scoring
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -235,6 +237,13 @@ class Audit(models.Model):
         help_text="The map and ratings as they were when completed; results render from it.",
     )
 
+    summary = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Headline and bucket scores at completion, for history and progress pages.",
+    )
+
     objects = AuditQuerySet.as_manager()
 
     class Meta:
@@ -265,25 +274,39 @@ class Audit(models.Model):
             raise AuditClosed
         return locked
 
+    def _touch_if_open(self, **changes: Any) -> bool:
+        """Update this audit only if it is still open; whether it was.
+
+        One conditional UPDATE both checks and takes the row's lock, so a concurrent
+        `complete()` either waits for this transaction or makes it find the audit closed.
+        """
+        updated = Audit.objects.filter(pk=self.pk, completed_at__isnull=True).update(
+            updated_at=timezone.now(), **changes
+        )
+        return bool(updated)
+
     def save_ratings(self, values: dict[int, tuple[int, str]]) -> None:
         """Store {skill id: (value, note)}: one upsert, so saving twice is the same as once."""
-        with transaction.atomic():
-            self._lock()
-            Rating.objects.bulk_create(
-                [
-                    Rating(audit=self, skill_id=skill_id, value=value, note=note)
-                    for skill_id, (value, note) in values.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["audit", "skill"],
-                update_fields=["value", "note", "updated_at"],
-            )
-            Audit.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        # No savepoint: nothing in here recovers from an error, so a nested call needs none;
+        # AuditClosed is raised after the block, so it never spoils a caller's transaction.
+        with transaction.atomic(savepoint=False):
+            still_open = self._touch_if_open()
+            if still_open:
+                Rating.objects.bulk_create(
+                    [
+                        Rating(audit=self, skill_id=skill_id, value=value, note=note)
+                        for skill_id, (value, note) in values.items()
+                    ],
+                    update_conflicts=True,
+                    unique_fields=["audit", "skill"],
+                    update_fields=["value", "note", "updated_at"],
+                )
+        if not still_open:
+            raise AuditClosed
 
     def change_track(self, track: Track) -> None:
-        with transaction.atomic():
-            self._lock()
-            Audit.objects.filter(pk=self.pk).update(track=track, updated_at=timezone.now())
+        if not self._touch_if_open(track=track):
+            raise AuditClosed
         self.track = track
 
     def ratings_by_slug(self) -> dict[str, tuple[int, str]]:
@@ -305,9 +328,16 @@ class Audit(models.Model):
                 "ratings": {slug: value for slug, (value, _) in ratings.items()},
                 "notes": {slug: note for slug, (_, note) in ratings.items() if note},
             }
+            taken = scoring.SkillMap.from_dict(snapshot["map"])
+            target = taken.track(self.track.slug)
+            self.summary = (
+                scoring.summary(scoring.assess(taken, target, self.snapshot["ratings"]))
+                if target is not None
+                else None
+            )
             self.completed_at = now
             Audit.objects.filter(pk=self.pk).update(
-                snapshot=self.snapshot, completed_at=now, updated_at=now
+                snapshot=self.snapshot, summary=self.summary, completed_at=now, updated_at=now
             )
 
     def copy_for(self, owner: Any) -> Audit:

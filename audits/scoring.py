@@ -294,3 +294,25 @@ def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Ass
         total=len(skill_map.skills),
         ratings=ratings,
     )
+
+
+def headline(assessment: Assessment) -> str:
+    """One line for lists: the largest gap among the hired-on cells, or that they are met."""
+    measured = [c for c in assessment.focus if c.gap is not None]
+    if not measured:
+        return "Hired-on cells not measured"
+    gaps = assessment.focus_gaps
+    if not gaps:
+        names = ", ".join(c.bucket.short_name for c in measured)
+        return f"Genuinely strong: {names}"
+    worst = gaps[0]
+    return f"Gap of {round(worst.gap or 0, 1):g} in {worst.bucket.short_name}"
+
+
+def summary(assessment: Assessment) -> dict[str, Any]:
+    """What history and progress pages need of a completed audit, without its snapshot."""
+    return {
+        "headline": headline(assessment),
+        "buckets": {b.bucket.slug: b.score for b in assessment.buckets},
+        "fit_position": assessment.fit_position(),
+    }
