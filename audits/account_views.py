@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from audits import scoring
 from audits.forms import DeleteAccountForm, SignUpForm
 from audits.models import Audit, Rating
+from audits.ratelimit import rate_limited
 from audits.views import SESSION_AUDITS, get_audit_for_visitor, private, session_audit_ids
 
 EXPORT_FORMAT = "skillmap-audits/1"
@@ -54,6 +55,7 @@ def _kept(count: int) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("audits:history")

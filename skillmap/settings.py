@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audits.middleware.ErrorPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,6 +226,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Requests: a whole audit form is a few kilobytes; a megabyte body is refused with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# Per-client limits on writes (audits/ratelimit.py): "count/period", period s, m, h or d.
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMITS = {
+    "save": os.environ.get("RATE_LIMIT_SAVE", "120/m"),  # rating saves, target changes
+    "start": os.environ.get("RATE_LIMIT_START", "30/h"),  # new audits, copies, completions
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h"),
+    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+}
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audits import account_views, views
+from audits.ratelimit import rate_limited
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,11 @@ urlpatterns = [
     path("account/delete/", account_views.delete_account, name="delete_account"),
     path("account/login/", account_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password_reset/",
+        rate_limited("password_reset")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -31,6 +32,7 @@ def _fresh_reference_memo() -> Iterator[None]:
     # Each test's rollback can change the map without a revision bump; never reuse a memo.
     reference.forget()
     views._home_html.clear()
+    cache.clear()  # rate-limit counters live in the cache
     yield
     reference.forget()
     views._home_html.clear()
