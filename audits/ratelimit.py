@@ -32,10 +32,20 @@ def parse_rate(rate: str) -> tuple[int, int]:
         ) from None
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; behind TRUSTED_PROXY_COUNT proxies, the one they say they saw."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"
 
 
 def over_limit(request: HttpRequest, scope: str) -> bool:
