@@ -11,35 +11,35 @@ from audits.models import (
     Audit,
     Bucket,
     Level,
-    MapRevision,
     Passage,
     Rating,
     Requirement,
     Skill,
     Track,
 )
+from audits.reference import publish
 
 
 class ChangesMap:
-    """Admin for reference data: every change bumps the map revision, so pages update at once."""
+    """Admin for reference data: every change publishes the map, so pages update at once.
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        MapRevision.bump()
+    save_related runs after the object and its inlines are saved (on add, change and the
+    changelist's list_editable), so one publish covers the whole edit.
+    """
 
-    def save_formset(
-        self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool
     ) -> None:
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
-        MapRevision.bump()
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        publish()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)  # type: ignore[misc]
-        MapRevision.bump()
+        publish()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         super().delete_queryset(request, queryset)  # type: ignore[misc]
-        MapRevision.bump()
+        publish()
 
 
 class RequirementInline(admin.TabularInline):

@@ -1,13 +1,14 @@
 """The guide's content, read from the database once per map revision and kept in memory.
 
-Every request asks the database one cheap question (the map's revision number); the map
-itself is rebuilt only when staff have changed it, in whichever process notices first.
+Every request asks the database one cheap question (the map's revision number). When it has
+moved, the process loads the published map stored with the revision (one more query), or
+builds it from the tables when the change was not published with it.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audits import models, scoring
 
@@ -29,9 +30,29 @@ def current_guide() -> Guide:
     if cached is not None and cached.revision == revision:
         return cached
     with _lock:
-        guide = Guide(map=build_map(revision), passages=_passages(), revision=revision)
+        content = (
+            models.MapRevision.objects.filter(id=1, number=revision)
+            .values_list("content", flat=True)
+            .first()
+        )
+        if content:
+            guide = Guide(
+                map=replace(scoring.SkillMap.from_dict(content["map"]), revision=revision),
+                passages=content["passages"],
+                revision=revision,
+            )
+        else:
+            guide = Guide(map=build_map(revision), passages=_passages(), revision=revision)
         _memo["guide"] = guide
     return guide
+
+
+def publish() -> None:
+    """After staff change the map: build it once from the tables and publish it to every
+    process, with a new revision number. Call inside the transaction that made the change."""
+    models.MapRevision.bump(
+        content={"map": build_map().to_dict(), "passages": _passages()},
+    )
 
 
 def forget() -> None:

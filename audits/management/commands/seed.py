@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from audits.models import Bucket, MapRevision, Track
+from audits.models import Bucket, Level, Passage, Skill, Track
+from audits.reference import publish
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "skills_map.json"
 
@@ -17,12 +18,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if Track.objects.exists() or Bucket.objects.exists():
+        if any(m.objects.exists() for m in (Track, Bucket, Level, Skill, Passage)):
             self.stdout.write("The skills map is already in the database; nothing loaded.")
             return
         with transaction.atomic():
             call_command("loaddata", FIXTURE, verbosity=0)
-            MapRevision.bump()
+            publish()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the guide's skills map: {Track.objects.count()} tracks, "

@@ -1,0 +1,259 @@
+"""Staff edit the map in the admin: track editors may, only the map, and pages follow at once."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+
+from audits.models import (
+    Bucket,
+    Level,
+    MapRevision,
+    Passage,
+    Requirement,
+    Skill,
+    Track,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormData(HTMLParser):
+    """What a browser would submit from the form with this id, untouched."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.data: dict[str, list[str]] = {}
+        self.inside = False
+        self.select: str | None = None
+        self.select_options: list[str] = []
+        self.select_chosen = False
+        self.textarea: str | None = None
+        self.text: list[str] = []
+
+    def _add(self, name: str, value: str) -> None:
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, raw: list[tuple[str, str | None]]) -> None:
+        attrs = {name: value or "" for name, value in raw}
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "name" not in attrs and tag != "option":
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "reset", "file", "image"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self._add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self.select, self.select_options, self.select_chosen = attrs["name"], [], False
+        elif tag == "option" and self.select is not None:
+            self.select_options.append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self._add(self.select, attrs.get("value", ""))
+                self.select_chosen = True
+        elif tag == "textarea":
+            self.textarea, self.text = attrs["name"], []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select is not None:
+            if not self.select_chosen and self.select_options:
+                self._add(self.select, self.select_options[0])
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self._add(self.textarea, "".join(self.text).removeprefix("\n"))
+            self.textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.text.append(data)
+
+
+def form_data(client: Client, url: str, form_id: str) -> dict[str, list[str]]:
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = _FormData(form_id)
+    parser.feed(response.content.decode())
+    assert parser.data, f"no form #{form_id} at {url}"
+    return parser.data
+
+
+def requirement(track: str, bucket: str) -> Requirement:
+    return Requirement.objects.get(track__slug=track, bucket__slug=bucket)
+
+
+# --- Editing --------------------------------------------------------------------------------
+
+
+def test_track_editor_changes_a_requirement(editor_client: Client) -> None:
+    cell = requirement("research-engineer", "domain")
+    url = f"/admin/audits/requirement/{cell.pk}/change/"
+    data = form_data(editor_client, url, "requirement_form")
+    assert data["label"] == ["Math, moderate"]
+    data["label"] = ["Math, moderate (linear algebra first)"]
+    data["rationale"] = ["Engineers read the maths; they rarely derive it."]
+    before = MapRevision.current()
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/audits/requirement/"
+    cell.refresh_from_db()
+    assert cell.label == "Math, moderate (linear algebra first)"
+    assert cell.rationale == "Engineers read the maths; they rarely derive it."
+    assert cell.level is not None and cell.level.slug == "medium"
+    assert MapRevision.current() == before + 1
+
+
+def test_a_requirement_edit_shows_on_home_at_once(
+    editor_client: Client, anon_client: Client
+) -> None:
+    first = anon_client.get("/")
+    assert "Math, heavy" in first.content.decode()
+    cell = requirement("research-scientist", "domain")
+    url = f"/admin/audits/requirement/{cell.pk}/change/"
+    data = form_data(editor_client, url, "requirement_form")
+    data["label"] = ["Math, very heavy"]
+    assert editor_client.post(url, data).status_code == 302
+
+    after = anon_client.get("/", headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+    html = after.content.decode()
+    assert '<span class="cell-label">Math, very heavy</span>' in html
+    assert '<span class="cell-label">Math, heavy</span>' not in html
+
+
+def test_a_track_edit_with_its_requirement_inline_shows_on_home_at_once(
+    editor_client: Client, anon_client: Client
+) -> None:
+    first = anon_client.get("/")
+    track = Track.objects.get(slug="interpretability")
+    url = f"/admin/audits/track/{track.pk}/change/"
+    data = form_data(editor_client, url, "track_form")
+    assert data["requirements-TOTAL_FORMS"] == ["4"]
+    research = next(
+        key.removesuffix("-label")
+        for key, value in data.items()
+        if key.startswith("requirements-")
+        and key.endswith("-label")
+        and value == ["High"]
+        and data[key.replace("-label", "-bucket")] == [str(Bucket.objects.get(slug="research").pk)]
+    )
+    data["name"] = ["Interpretability research"]
+    data[f"{research}-label"] = ["High (mechanistic)"]
+    data[f"{research}-level"] = [str(Level.objects.get(slug="very-high").pk)]
+    before = MapRevision.current()
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert MapRevision.current() > before
+    assert requirement("interpretability", "research").label == "High (mechanistic)"
+    after = anon_client.get("/")
+    assert after["ETag"] != first["ETag"]
+    html = after.content.decode()
+    assert ">Interpretability research</a>" in html
+    assert '<span class="cell-label">High (mechanistic)</span>' in html
+    track_page = anon_client.get("/tracks/interpretability/").content.decode()
+    assert "This track has no “Very high” cell." not in track_page
+    assert "<strong>Research Skills</strong>: High (mechanistic)" in track_page
+
+
+# --- Who may do what ------------------------------------------------------------------------
+
+
+def test_track_editors_group_has_exactly_the_map_permissions() -> None:
+    group = Group.objects.get(name="Track editors")
+    perms = {
+        (p.content_type.app_label, p.codename)
+        for p in group.permissions.select_related("content_type")
+    }
+    assert perms == {
+        ("audits", f"{action}_{model}")
+        for action in ("add", "change", "delete", "view")
+        for model in ("track", "bucket", "skill", "level", "requirement", "passage")
+    }
+    assert Permission.objects.filter(group=group).count() == 24
+
+
+@pytest.mark.parametrize("url", ["/admin/auth/user/", "/admin/audits/audit/"])
+def test_track_editor_cannot_see_users_or_audits(editor_client: Client, url: str) -> None:
+    assert editor_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/audits/track/",
+        "/admin/audits/bucket/",
+        "/admin/audits/skill/",
+        "/admin/audits/level/",
+        "/admin/audits/requirement/",
+        "/admin/audits/passage/",
+    ],
+)
+def test_track_editor_sees_the_map(editor_client: Client, url: str) -> None:
+    assert editor_client.get(url).status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(anon_client: Client) -> None:
+    response = anon_client.get("/admin/audits/track/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/audits/track/"
+
+
+def test_a_signed_in_non_staff_user_is_sent_to_the_admin_login(owner_client: Client) -> None:
+    response = owner_client.get("/admin/audits/track/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+# --- Deleting what the map still uses -------------------------------------------------------
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count() for model in (Bucket, Level, Skill, Track, Requirement, Passage)
+    )
+
+
+def test_deleting_a_level_in_use_is_refused_not_a_crash(editor_client: Client) -> None:
+    high = Level.objects.get(slug="high")
+    before, revision = _counts(), MapRevision.current()
+
+    response = editor_client.post(f"/admin/audits/level/{high.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "Deleting the level “High” would require deleting the following protected related objects:"
+    ) in html
+    assert "Research Scientist / Technical Skills: High" in html
+    assert _counts() == before == (4, 5, 5, 7, 28, 5)
+    assert MapRevision.current() == revision
+
+
+def test_deleting_a_level_in_use_from_the_list_is_refused(editor_client: Client) -> None:
+    medium = Level.objects.get(slug="medium")
+    before = _counts()
+
+    response = editor_client.post(
+        "/admin/audits/level/",
+        {"action": "delete_selected", "_selected_action": [str(medium.pk)], "post": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert _counts() == before
+    assert Level.objects.filter(slug="medium").exists()

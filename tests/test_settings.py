@@ -1,0 +1,115 @@
+"""Settings fail closed in production, in one readable line, and pass Django's deploy checks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+PROJECT = Path(settings.BASE_DIR)
+
+
+def manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}
+        and key not in {"ALLOWED_HOSTS", "DJANGO_ENV", "REDIS_URL"}
+    }
+    environ.update(DATA_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def production(**overrides: str) -> dict[str, str]:
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48)[:64],
+        "ALLOWED_HOSTS": "skills.example.org",
+    }
+    env.update(overrides)
+    return env
+
+
+def test_production_passes_the_deploy_checks(tmp_path: Path) -> None:
+    env = production(SECRET_KEY=secrets.token_hex(32))
+    assert len(env["SECRET_KEY"]) == 64
+    result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "mentions"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "true"}, "DEBUG"),
+        ({"DEBUG": "perhaps"}, "DEBUG"),
+        ({"DJANGO_ENV": "staging"}, "DJANGO_ENV"),
+    ],
+)
+def test_bad_production_settings_fail_in_one_line(
+    tmp_path: Path, change: dict[str, str], mentions: str
+) -> None:
+    env = production()
+    env.update(change)
+    env = {key: value for key, value in env.items() if value}
+    result = manage(tmp_path, "check", "--deploy", **env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("skillmap: configuration error: ")
+    assert mentions in lines[0]
+    assert result.stdout == ""
+
+
+def test_missing_secret_key_in_production(tmp_path: Path) -> None:
+    env = production()
+    del env["SECRET_KEY"]
+    result = manage(tmp_path, "check", "--deploy", **env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "skillmap: configuration error: SECRET_KEY must be set when DJANGO_ENV=production\n"
+    )
+
+
+def test_missing_allowed_hosts_in_production(tmp_path: Path) -> None:
+    env = production()
+    del env["ALLOWED_HOSTS"]
+    result = manage(tmp_path, "check", "--deploy", **env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "skillmap: configuration error: ALLOWED_HOSTS must be set when DJANGO_ENV=production\n"
+    )
+
+
+def test_debug_with_production(tmp_path: Path) -> None:
+    result = manage(tmp_path, "check", "--deploy", **production(DEBUG="true"))
+    assert result.returncode == 1
+    assert result.stderr == (
+        "skillmap: configuration error: DEBUG must be off when DJANGO_ENV=production\n"
+    )
+
+
+def test_development_needs_no_set_up(tmp_path: Path) -> None:
+    result = manage(tmp_path, "check")
+    assert result.returncode == 0, result.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,244 @@
+"""A track's page: what it asks of each bucket, and the cells a person is hired on. Error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client, RequestFactory
+
+from audits import views
+from audits.models import MapRevision, Requirement
+from tests.test_home import Node, parse
+
+pytestmark = pytest.mark.django_db
+
+BUCKETS = [
+    ("Technical Skills", "coding, ML, the hands-on stack"),
+    ("Research Skills", "forming questions, running experiments, not fooling yourself"),
+    ("Career and Communication Skills", "writing, portfolio, applications, the meta-game"),
+    ("Domain knowledge", "math, or law/econ/policy depending on direction"),
+]
+VERY_HIGH = "this is the thing you’ll be hired on; it has to be strong."
+MEDIUM = "good enough not to be a liability."
+LOW = "literacy, not mastery."
+NO_LEVEL = "No level: this cell names an area"
+
+# slug: (name, [(label, level text, meaning)] per bucket, the "hired on" list items)
+TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
+    "research-scientist": (
+        "Research Scientist",
+        [
+            ("High", "High", ""),
+            ("Very high", "Very high", VERY_HIGH),
+            ("High", "High", ""),
+            ("Math, heavy", "High", ""),
+        ],
+        [f"Research Skills: Very high — {VERY_HIGH}"],
+    ),
+    "research-engineer": (
+        "Research Engineer",
+        [
+            ("Very high", "Very high", VERY_HIGH),
+            ("Medium", "Medium", MEDIUM),
+            ("Medium", "Medium", MEDIUM),
+            ("Math, moderate", "Medium", MEDIUM),
+        ],
+        [f"Technical Skills: Very high — {VERY_HIGH}"],
+    ),
+    "interpretability": (
+        "Interpretability",
+        [
+            ("High", "High", ""),
+            ("High", "High", ""),
+            ("High", "High", ""),
+            ("Math, moderate", "Medium", MEDIUM),
+        ],
+        [
+            "Technical Skills: High",
+            "Research Skills: High",
+            "Career and Communication Skills: High",
+        ],
+    ),
+    "alignment-and-ai-safety": (
+        "Alignment and AI Safety",
+        [
+            ("High", "High", ""),
+            ("High", "High", ""),
+            ("High", "High", ""),
+            ("Math + threat models", NO_LEVEL, ""),
+        ],
+        [
+            "Technical Skills: High",
+            "Research Skills: High",
+            "Career and Communication Skills: High",
+        ],
+    ),
+    "policy-and-governance": (
+        "Policy and Governance",
+        [
+            ("Low–Med (literacy)", "Low–Med", ""),
+            ("High (analysis)", "High", ""),
+            ("Very high", "Very high", VERY_HIGH),
+            ("Law / econ / IR / policy", NO_LEVEL, ""),
+        ],
+        [f"Career and Communication Skills: Very high — {VERY_HIGH}"],
+    ),
+    "applied-and-product-ml": (
+        "Applied and Product ML",
+        [
+            ("Very high", "Very high", VERY_HIGH),
+            ("Low", "Low", LOW),
+            ("Medium", "Medium", MEDIUM),
+            ("Product sense", NO_LEVEL, ""),
+        ],
+        [f"Technical Skills: Very high — {VERY_HIGH}"],
+    ),
+    "field-building-and-comms": (
+        "Field-building and Comms",
+        [
+            ("Low (literacy)", "Low", LOW),
+            ("Low", "Low", LOW),
+            ("Very high", "Very high", VERY_HIGH),
+            ("Ops / people", NO_LEVEL, ""),
+        ],
+        [f"Career and Communication Skills: Very high — {VERY_HIGH}"],
+    ),
+}
+FALLBACK = (
+    "This track has no “Very high” cell. Its highest level is High, so these cells are the "
+    "ones to get genuinely strong:"
+)
+SEEDED_ON = "2026-11-27"  # the fixture's date for every cell
+
+
+def requirement_rows(page: Node) -> list[Node]:
+    tables = [t for t in page.find_all("table") if "requirements" in t.classes]
+    assert len(tables) == 1
+    return tables[0].find("tbody").find_all("tr")
+
+
+@pytest.mark.parametrize("slug", list(TRACKS))
+def test_track_page_shows_each_bucket_requirement(anon_client: Client, slug: str) -> None:
+    name, cells, _ = TRACKS[slug]
+    response = anon_client.get(f"/tracks/{slug}/")
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert [h1.text() for h1 in page.find_all("h1")] == [name]
+
+    rows = requirement_rows(page)
+    assert len(rows) == 4
+    for row, (bucket, description), (label, level, meaning) in zip(
+        rows, BUCKETS, cells, strict=True
+    ):
+        heading = row.find("th")
+        assert heading.attrs["scope"] == "row"
+        assert heading.text(skip=frozenset({"bucket-desc"})) == bucket
+        assert heading.find("span", "bucket-desc").text() == description
+        requirement, level_cell, meaning_cell, changed = row.find_all("td")
+        assert requirement.text(skip=frozenset({"tag"})) == label
+        assert level_cell.text() == level
+        assert meaning_cell.text() == meaning
+        assert changed.text() == SEEDED_ON
+        assert changed.find("time").attrs["datetime"].startswith(f"{SEEDED_ON}T00:00:00")
+
+
+@pytest.mark.parametrize("slug", list(TRACKS))
+def test_track_page_names_the_cells_it_hires_on(anon_client: Client, slug: str) -> None:
+    _, cells, hired_on = TRACKS[slug]
+    page = parse(anon_client.get(f"/tracks/{slug}/").content)
+    focus = page.find("section", "focus-panel")
+    assert focus.find("h2").text() == "What you’ll be hired on"
+    assert [li.text() for li in focus.find("ul", "focus-list").find_all("li")] == hired_on
+
+    tagged = [
+        row.find_all("td")[0].text(skip=frozenset({"tag"}))
+        for row in requirement_rows(page)
+        if "focus-row" in row.classes
+    ]
+    assert [row.find("strong", "tag").text() for row in page.find_all("tr", "focus-row")] == [
+        "hired on"
+    ] * len(hired_on)
+    assert tagged == [item.split(": ", 1)[1].split(" — ")[0] for item in hired_on]
+
+    fallback = [p.text() for p in focus.find_all("p")]
+    has_very_high = any(level == "Very high" for _, level, _ in cells)
+    assert fallback == ([] if has_very_high else [FALLBACK])
+
+
+def test_interpretability_falls_back_to_its_highest_cells(anon_client: Client) -> None:
+    html = anon_client.get("/tracks/interpretability/").content.decode()
+    assert FALLBACK in html
+    assert "Very high</span>" not in html
+
+
+def test_a_rationale_when_set_is_shown(anon_client: Client) -> None:
+    rationale = "Labs hire research scientists on their published, replicated results."
+    Requirement.objects.filter(track__slug="research-scientist", bucket__slug="research").update(
+        rationale=rationale
+    )
+    MapRevision.bump()
+    page = parse(anon_client.get("/tracks/research-scientist/").content)
+    rationales = [p.text() for p in page.find_all("p", "rationale")]
+    assert rationales == [rationale]
+    research = requirement_rows(page)[1]
+    assert research.find("p", "rationale").text() == rationale
+
+
+def test_the_last_changed_date_follows_an_edit(anon_client: Client) -> None:
+    requirement = Requirement.objects.get(track__slug="research-engineer", bucket__slug="domain")
+    requirement.label = "Math, moderate to heavy"
+    requirement.save()
+    MapRevision.bump()
+    requirement.refresh_from_db()
+    row = requirement_rows(parse(anon_client.get("/tracks/research-engineer/").content))[3]
+    assert row.find_all("td")[0].text() == "Math, moderate to heavy"
+    time = row.find("time")
+    assert time.attrs["datetime"] == requirement.updated_at.isoformat()
+    assert time.attrs["datetime"] != f"{SEEDED_ON}T00:00:00+00:00"
+    assert time.text() == requirement.updated_at.date().isoformat()
+
+
+def test_track_page_links_to_an_audit_against_it(anon_client: Client) -> None:
+    page = parse(anon_client.get("/tracks/policy-and-governance/").content)
+    link = page.find("p", "actions").find("a")
+    assert link.attrs["href"] == "/audits/new/?track=policy-and-governance"
+    assert link.text() == "Audit yourself against Policy and Governance"
+
+
+def test_track_page_query_counts(anon_client: Client, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(2):  # the revision, then the map published with it
+        anon_client.get("/tracks/research-scientist/")
+    with django_assert_num_queries(1):
+        anon_client.get("/tracks/interpretability/")
+
+
+# --- Error pages ----------------------------------------------------------------------------
+
+
+def _assert_our_404(response: Any) -> None:
+    assert response.status_code == 404
+    assert "404.html" in [t.name for t in response.templates]
+    page = parse(response.content)
+    assert page.find("h1").text() == "Not found"
+    nav = page.find("nav", "site-nav")
+    assert nav.attrs["aria-label"] == "Main"
+    assert nav.find("a", "brand").text() == "Skills Map"
+    assert page.find("title").text() == "Not found · Skills Map"
+
+
+def test_unknown_track_is_our_404(anon_client: Client) -> None:
+    _assert_our_404(anon_client.get("/tracks/astronaut/"))
+
+
+def test_missing_url_is_our_404(anon_client: Client) -> None:
+    _assert_our_404(anon_client.get("/no/such/page/"))
+
+
+def test_server_error_page() -> None:
+    request = RequestFactory().get("/")
+    response = views.server_error(request)
+    assert response.status_code == 500
+    page = parse(response.content)
+    assert page.find("h1").text() == "Something went wrong"
+    assert page.find("title").text() == "Something went wrong · Skills Map"
