@@ -178,13 +178,16 @@ class Requirement(models.Model):
 
 
 class MapRevision(models.Model):
-    """A counter bumped whenever staff change the map, so every process drops its cached copy.
+    """The published map: a counter bumped whenever staff change it, and the map it stands for.
 
-    One row. Reading it is one indexed query per request; the built map is kept in memory.
+    One row. Each request reads the number (one indexed query) and a process rebuilds its
+    in-memory copy only when the number moves, from `content` (one more query) where the
+    change was published with it (audits.reference.publish), else from the tables.
     """
 
     number = models.PositiveIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+    content = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="map_revision_singleton")]
@@ -198,13 +201,14 @@ class MapRevision(models.Model):
         return number or 0
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, content: dict[str, Any] | None = None) -> None:
+        """Move the number on (every process drops its copy), storing the new map if given."""
         with transaction.atomic():
             updated = cls.objects.filter(id=1).update(
-                number=F("number") + 1, changed_at=timezone.now()
+                number=F("number") + 1, changed_at=timezone.now(), content=content
             )
             if not updated:
-                cls.objects.get_or_create(id=1, defaults={"number": 1})
+                cls.objects.get_or_create(id=1, defaults={"number": 1, "content": content})
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):
