@@ -1,0 +1,259 @@
+"""The audit journey in a real Chromium: live rating through htmx, and the same with JS off."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Response, expect
+
+pytestmark = pytest.mark.browser
+
+# Generous for a loaded CI machine; a passing run waits only as long as the page needs.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+VIEWPORTS = {"phone": (375, 812), "desktop": (1280, 800)}
+AUDIT_URL = re.compile(r"/audits/[0-9a-f-]{36}/$")
+RESULTS_URL = re.compile(r"/audits/[0-9a-f-]{36}/results/$")
+HEADLINE = "What you’ll be hired on"
+
+# In page order. Research Scientist's only "Very high" cell is Research (target 5), measured
+# by "Reading papers" alone: a 3 there is a gap of 2, whatever the other four say.
+SCIENTIST_RATINGS = {
+    "python-and-pytorch": 4,
+    "deep-learning-and-transformers": 4,
+    "reading-papers": 3,
+    "career-and-communication": 4,
+    "math-you-actually-need": 4,
+}
+SCIENTIST_VERDICT = "Gap of 2: this is your six-week focus."
+
+# Research Engineer is hired on Technical (target 5): the mean of the first two skills.
+ENGINEER_RATINGS = {
+    **SCIENTIST_RATINGS,
+    "python-and-pytorch": 5,
+    "deep-learning-and-transformers": 5,
+}
+
+
+@dataclass
+class Watched:
+    """A page, and everything that went wrong on it that a person would not see."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == [], self.console_errors
+        assert self.failed_requests == [], self.failed_requests
+
+
+def _watch(page: Page) -> Watched:
+    watched = Watched(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        # A CSP violation is reported here, as "Refused to ...".
+        if message.type == "error":
+            watched.console_errors.append(f"{message.text} @ {message.location}")
+
+    def on_failed(request: Request) -> None:
+        watched.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            watched.failed_requests.append(
+                f"{response.request.method} {response.url}: HTTP {response.status}"
+            )
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: watched.console_errors.append(f"uncaught: {error}"))
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    return watched
+
+
+@pytest.fixture
+def js_page(browser: Browser, live_server: Any, seeded_transactional: None) -> Iterator[Watched]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield _watch(page)
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, live_server: Any, seeded_transactional: None) -> Iterator[Watched]:
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield _watch(page)
+    context.close()
+
+
+def start_audit(page: Page, track_name: str, track_slug: str) -> None:
+    """From the map's start form to a fresh audit page, as a visitor would."""
+    page.goto("/")
+    start = page.get_by_role("region", name="Audit yourself against a track")
+    start.get_by_label("Target track").select_option(label=track_name)
+    page.get_by_role("button", name="Start the audit").click()
+    expect(page).to_have_url(re.compile(rf"/audits/new/\?track={track_slug}$"))
+    expect(page.get_by_label("Target track")).to_have_value(track_slug)
+    page.get_by_role("button", name="Start rating").click()
+    expect(page).to_have_url(AUDIT_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your self-audit")
+
+
+def radio(page: Page, skill_slug: str, value: int) -> Locator:
+    return page.locator(f"#skill-{skill_slug}").get_by_role(
+        "radio", name=re.compile(rf"^{value}\b")
+    )
+
+
+def choice_label(page: Page, skill_slug: str, value: int) -> Locator:
+    """The visible label a person clicks (the radio itself is the small circle inside it)."""
+    return page.locator(f"#skill-{skill_slug} label.choice").filter(
+        has=page.locator(f"input[value='{value}']")
+    )
+
+
+def panel(page: Page) -> Locator:
+    return page.locator("#panel")
+
+
+def mark_page(page: Page) -> None:
+    """A value only this document holds: any full page load would wipe it."""
+    page.evaluate("window.__marker = 1")
+
+
+def assert_same_document(page: Page, url: str) -> None:
+    assert page.url == url
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+
+
+def rate_live(page: Page, ratings: dict[str, int]) -> None:
+    """Click each rating; each click saves through htmx and swaps only the panel."""
+    url = page.url
+    mark_page(page)
+    expect(panel(page)).to_have_attribute("aria-live", "polite")
+    expect(panel(page)).to_contain_text("0 of 5 skills rated")
+    for count, (slug, value) in enumerate(ratings.items(), start=1):
+        before = panel(page).inner_text()
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url == url) as saved:
+            choice_label(page, slug, value).click()
+        response = saved.value
+        assert response.status == 200
+        assert response.request.headers.get("hx-request") == "true"
+        expect(panel(page)).to_contain_text(f"{count} of 5 skills rated")
+        assert panel(page).inner_text() != before
+        chosen = radio(page, slug, value)
+        expect(chosen).to_be_checked()
+        expect(chosen).to_be_focused()
+        assert page.evaluate("document.activeElement.id") == chosen.get_attribute("id")
+        assert_same_document(page, url)
+
+
+def rate_without_js(page: Page, ratings: dict[str, int]) -> None:
+    url = page.url
+    for slug, value in ratings.items():
+        choice_label(page, slug, value).click()
+        expect(radio(page, slug, value)).to_be_checked()
+    # Nothing was sent: the panel still shows what the server last knew.
+    assert page.url == url
+    expect(panel(page)).to_contain_text("0 of 5 skills rated")
+    page.get_by_role("button", name="Save ratings").click()
+    expect(page).to_have_url(url)
+    expect(page.get_by_role("status")).to_contain_text("Your ratings are saved.")
+    expect(panel(page)).to_contain_text("5 of 5 skills rated")
+    for slug, value in ratings.items():
+        expect(radio(page, slug, value)).to_be_checked()
+
+
+def see_results(page: Page, track_name: str) -> Locator:
+    page.get_by_role("button", name="See my results").click()
+    expect(page).to_have_url(RESULTS_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Your results: {track_name}")
+    headline = page.get_by_role("region", name=HEADLINE)
+    expect(headline.get_by_role("heading", level=2)).to_have_text(HEADLINE)
+    return headline
+
+
+# Wider than the screen: the whole page scrolls sideways. (Tables sit in their own scroll box.)
+OVERFLOWING = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Full-page shots at phone and desktop width for a person to look at; none scrolls sideways."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, (width, height) in VIEWPORTS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        # The audit's panel is sticky: shoot from the top so it sits where a reader first sees it.
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        assert not page.evaluate(OVERFLOWING), f"{name} scrolls sideways at {width}px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_live_rating_swaps_only_the_panel_and_keeps_focus(js_page: Watched) -> None:
+    page = js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+    expect(panel(page).get_by_role("heading", level=2)).to_have_text("Against Research Scientist")
+
+    rate_live(page, SCIENTIST_RATINGS)
+    expect(panel(page).get_by_role("row", name=re.compile(r"^Research"))).to_contain_text("3")
+    screenshot(page, "audit")
+
+    headline = see_results(page, "Research Scientist")
+    expect(headline).to_contain_text("Research Skills")
+    expect(headline).to_contain_text("You: 3 of 5 · Target: 5")
+    expect(headline.locator(".verdict-text")).to_have_text(SCIENTIST_VERDICT)
+    expect(headline).not_to_contain_text("Genuinely strong.")
+    screenshot(page, "results")
+
+    # The whole journey: no CSP refusals, no script errors, no failed or refused requests.
+    js_page.assert_clean()
+
+
+def test_the_same_journey_works_without_javascript(no_js_page: Watched) -> None:
+    page = no_js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+
+    rate_without_js(page, SCIENTIST_RATINGS)
+
+    headline = see_results(page, "Research Scientist")
+    expect(headline).to_contain_text("You: 3 of 5 · Target: 5")
+    expect(headline.locator(".verdict-text")).to_have_text(SCIENTIST_VERDICT)
+    no_js_page.assert_clean()
+
+
+def test_changing_the_target_swaps_the_panel_in_place(js_page: Watched) -> None:
+    page = js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+    url = page.url
+    mark_page(page)
+    heading = panel(page).get_by_role("heading", level=2)
+    expect(heading).to_have_text("Against Research Scientist")
+
+    with page.expect_response(lambda r: r.url.endswith("/track/")) as changed:
+        page.get_by_label("Target track").select_option(label="Research Engineer")
+    assert changed.value.status == 200
+    assert changed.value.request.headers.get("hx-request") == "true"
+    expect(heading).to_have_text("Against Research Engineer")
+    expect(panel(page).locator(".fit li.current")).to_contain_text("Research Engineer")
+    assert_same_document(page, url)
+
+    # The new target is the one that is kept: rate against it and it is what results judge.
+    rate_live(page, ENGINEER_RATINGS)
+    headline = see_results(page, "Research Engineer")
+    expect(headline).to_contain_text("Technical Skills")
+    expect(headline).to_contain_text("You: 5 of 5 · Target: 5")
+    expect(headline.locator(".verdict-text")).to_have_text("Genuinely strong.")
+    js_page.assert_clean()
