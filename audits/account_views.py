@@ -86,7 +86,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         user.delete()  # the account's audits and ratings go with it (CASCADE)
         messages.success(request, "Your account and all its audits are deleted.")
-        return redirect("home")
+        # Not the map: its anonymous page is shared and shows no messages, so this one would
+        # be lost there and turn up on some later page instead.
+        return redirect("login")
     status = 400 if request.method == "POST" else 200
     return private(
         render(request, "registration/delete_account.html", {"form": form}, status=status)
@@ -110,11 +112,24 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _change(before: float | None, after: float | None) -> dict[str, Any]:
+    """How a score moved; `size` is unsigned, since the direction already says "up" or "down"."""
     if before is None or after is None:
-        return {"before": before, "after": after, "delta": None, "direction": "not measured"}
+        return {
+            "before": before,
+            "after": after,
+            "delta": None,
+            "size": None,
+            "direction": "not measured",
+        }
     delta = round(after - before, 2)
     direction = "up" if delta > 0 else "down" if delta < 0 else "same"
-    return {"before": before, "after": after, "delta": delta, "direction": direction}
+    return {
+        "before": before,
+        "after": after,
+        "delta": delta,
+        "size": abs(delta),
+        "direction": direction,
+    }
 
 
 @login_required
@@ -228,7 +243,8 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         the_audit.delete()
         messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
-        return redirect("audits:history" if request.user.is_authenticated else "home")
+        # Not the map, whose shared anonymous page shows no messages (see delete_account).
+        return redirect("audits:history" if request.user.is_authenticated else "audits:new")
     return private(render(request, "audits/delete.html", {"audit": the_audit}))
 
 

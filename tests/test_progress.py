@@ -1,0 +1,263 @@
+"""Progress (/audits/progress/): what moved between two completed audits, and over all of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audits.models import Audit
+from tests.conftest import ALL_FOUR
+from tests.test_history import assert_private, tables
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = {**ALL_FOUR, "reading-papers": 3}
+PROGRESS_QUERIES = 4  # session, user, completed audits (with tracks), the two snapshots
+SKILL_NAMES = {
+    "python-and-pytorch": "Python and PyTorch",
+    "deep-learning-and-transformers": "Deep learning and transformers",
+    "reading-papers": "Reading papers",
+    "career-and-communication": "Career and Communication Skills",
+    "math-you-actually-need": "Math you actually need",
+}
+PICK_TWO = "Pick two different completed audits of yours to compare."
+
+
+def audit_again(client: Client, audit: Audit, changes: dict[str, int]) -> Audit:
+    """As a person does it: copy the audit, move what changed, complete the copy."""
+    copied = client.post(reverse("audits:copy", args=[audit.public_id]))
+    assert copied.status_code == 302
+    fresh = Audit.objects.get(public_id=copied.url.split("/")[2])
+    assert fresh.pk != audit.pk
+    saved = client.post(
+        fresh.get_absolute_url(), {f"rating-{slug}": str(v) for slug, v in changes.items()}
+    )
+    assert saved.status_code == 302
+    done = client.post(reverse("audits:complete", args=[fresh.public_id]))
+    assert done.url == reverse("audits:results", args=[fresh.public_id])
+    fresh.refresh_from_db()
+    assert fresh.is_complete
+    return fresh
+
+
+@dataclass
+class ProgressTables:
+    bucket_headers: list[str]
+    buckets: dict[str, list[str]]  # {bucket: [before, after, change, (needs)]}
+    skills: dict[str, list[str]]  # {skill: [before, after, change]}
+    chart: list[list[str]]  # the chart's table: a row per completed audit
+
+
+def page_tables(response: Any) -> ProgressTables:
+    found = tables(response.content)
+    assert len(found) == 3, found
+    buckets, skills, chart = found
+    return ProgressTables(
+        bucket_headers=buckets[0],
+        buckets={row[0]: row[1:] for row in buckets[1:]},
+        skills={row[0]: row[1:] for row in skills[1:]},
+        chart=chart[1:],
+    )
+
+
+def test_progress_needs_login(anon_client: Client) -> None:
+    response = anon_client.get("/audits/progress/")
+    assert response.status_code == 302
+    assert response.url == "/account/login/?next=/audits/progress/"
+
+
+def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    second = audit_again(owner_client, first, {"reading-papers": 5})
+
+    response = owner_client.get("/audits/progress/")
+    assert response.status_code == 200
+    assert_private(response)
+    html = response.content.decode()
+    found = page_tables(response)
+
+    skills = found.skills
+    assert list(skills) == list(SKILL_NAMES.values())
+    assert skills["Reading papers"] == ["3", "5", "up 2"]
+    for slug, name in SKILL_NAMES.items():
+        if slug != "reading-papers":
+            assert skills[name] == [str(ALL_FOUR[slug]), str(ALL_FOUR[slug]), "same"]
+
+    # Against one target, each bucket's change sits next to what the track needs.
+    assert found.bucket_headers == [
+        "Bucket",
+        "Before",
+        "After",
+        "Change",
+        "Research Scientist needs",
+    ]
+    buckets = found.buckets
+    assert buckets["Research Skills"] == ["3", "5", "up 2", "Very high (5)"]
+    assert buckets["Technical Skills"] == ["3.5", "3.5", "same", "High (4)"]
+    assert buckets["Career and Communication Skills"][2] == "same"
+    assert buckets["Domain knowledge"][2] == "same"
+    assert "The targets differ" not in html
+
+    # The chart and its table: a row per completed audit, in the order they were completed.
+    assert re.search(r'<svg[^>]*role="img"', html)
+    assert html.count('class="series series-') == 4
+    chart = tables(response.content)[2]
+    assert chart[0] == ["Completed", "Target", "Technical", "Research", "Communication", "Domain"]
+    assert [row[1:4] for row in chart[1:]] == [
+        ["Research Scientist", "3.5", "3"],
+        ["Research Scientist", "3.5", "5"],
+    ]
+    # The compare form picks the two audits shown by default.
+    for audit in (first, second):
+        assert f'<option value="{audit.public_id}" selected>' in html
+
+
+def test_a_drop_is_shown_as_down(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    audit_again(owner_client, first, {"python-and-pytorch": 1})
+    found = page_tables(owner_client.get("/audits/progress/"))
+    assert found.skills["Python and PyTorch"] == ["4", "1", "down 3"]
+    assert found.buckets["Technical Skills"][:3] == ["3.5", "2", "down 1.5"]
+
+
+def test_picking_two_audits_compares_those(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    second = audit_again(owner_client, first, {"reading-papers": 5})
+    third = audit_again(owner_client, second, {"reading-papers": 4})
+
+    latest = page_tables(owner_client.get("/audits/progress/"))
+    assert latest.skills["Reading papers"] == ["5", "4", "down 1"]
+    assert len(latest.chart) == 3
+
+    picked = owner_client.get(f"/audits/progress/?a={first.public_id}&b={third.public_id}")
+    assert picked.status_code == 200
+    assert page_tables(picked).skills["Reading papers"] == ["3", "4", "up 1"]
+    # Either order reads from the earlier to the later.
+    swapped = owner_client.get(f"/audits/progress/?a={third.public_id}&b={first.public_id}")
+    assert page_tables(swapped).skills["Reading papers"] == ["3", "4", "up 1"]
+    html = picked.content.decode()
+    assert f'<option value="{first.public_id}" selected>' in html
+    assert f'<option value="{third.public_id}" selected>' in html
+
+
+def test_audits_on_different_targets_say_so(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    make_audit(owner=owner, ratings=BEFORE, complete=True)
+    make_audit(owner=owner, track="research-engineer", ratings=ALL_FOUR, complete=True)
+    response = owner_client.get("/audits/progress/")
+    html = response.content.decode()
+    assert "The targets differ" in html
+    found = page_tables(response)
+    assert found.bucket_headers == ["Bucket", "Before", "After", "Change"]
+    assert found.skills["Reading papers"] == ["3", "2", "down 1"]
+
+
+@pytest.mark.parametrize("which", ["another user's", "in progress", "the same twice", "garbage"])
+def test_picking_an_audit_that_is_not_yours_to_compare_is_refused(
+    owner: User,
+    other_user: User,
+    owner_client: Client,
+    make_audit: Callable[..., Audit],
+    which: str,
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    audit_again(owner_client, first, {"reading-papers": 5})
+    theirs = make_audit(owner=other_user, ratings={**ALL_FOUR, "reading-papers": 1}, complete=True)
+    unfinished = make_audit(owner=owner, ratings=ALL_FOUR)
+    b = {
+        "another user's": theirs.public_id,
+        "in progress": unfinished.public_id,
+        "the same twice": first.public_id,
+        "garbage": "not-an-id",
+    }[which]
+
+    response = owner_client.get(f"/audits/progress/?a={first.public_id}&b={b}")
+    assert response.status_code == 400
+    assert_private(response)
+    html = response.content.decode()
+    assert f'<p class="error" role="alert">{PICK_TWO}</p>' in html
+    # No comparison at all, so nothing of the other audit can show.
+    assert "<h2>Skills</h2>" not in html
+    assert str(theirs.public_id) not in html
+
+
+def test_fewer_than_two_completed_audits_explain_what_progress_needs(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    empty = owner_client.get("/audits/progress/")
+    assert empty.status_code == 200
+    assert "Progress compares two completed audits. You have 0 so far." in empty.content.decode()
+
+    make_audit(owner=owner, ratings=BEFORE, complete=True)
+    make_audit(owner=owner, ratings=ALL_FOUR)  # started, not completed: it does not count
+    response = owner_client.get("/audits/progress/")
+    assert response.status_code == 200
+    assert_private(response)
+    html = response.content.decode()
+    assert "Progress compares two completed audits. You have 1 so far." in html
+    assert 'href="/audits/"' in html
+    assert "<svg" not in html
+    assert tables(html) == []
+
+
+def test_another_users_audits_are_not_in_my_progress(
+    owner: User,
+    other_user: User,
+    owner_client: Client,
+    make_audit: Callable[..., Audit],
+) -> None:
+    make_audit(owner=owner, ratings=BEFORE, complete=True)
+    theirs = make_audit(owner=other_user, ratings=ALL_FOUR, complete=True)
+    html = owner_client.get("/audits/progress/").content.decode()
+    assert "You have 1 so far." in html
+    assert str(theirs.public_id) not in html
+
+
+def completed_copies(audit: Audit, count: int) -> None:
+    """`count` more completed audits like this one, an hour apart; one insert."""
+    start = timezone.now() + timedelta(hours=1)
+    Audit.objects.bulk_create(
+        Audit(
+            owner=audit.owner,
+            track_id=audit.track_id,
+            snapshot=audit.snapshot,
+            summary=audit.summary,
+            completed_at=start + timedelta(hours=i),
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_progress_query_count_is_flat(
+    owner: User,
+    owner_client: Client,
+    make_audit: Callable[..., Audit],
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    completed_copies(first, count - 1)
+    make_audit(owner=owner, ratings=ALL_FOUR)  # an open one, which the page leaves out
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        response = owner_client.get("/audits/progress/")
+    assert response.status_code == 200
+    found = page_tables(response)
+    assert len(found.chart) == count
+    assert found.skills["Reading papers"] == ["3", "3", "same"]
