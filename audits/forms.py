@@ -75,7 +75,8 @@ class RatingsForm(forms.Form):
                 },
             )
             self.fields[NOTE_PREFIX + skill.slug] = forms.CharField(
-                label=f"What makes this a {value}?" if value else "Note (optional)",
+                # Errors are listed by label in the panel, so it names the skill.
+                label=f"Your note on {skill.name}",
                 required=False,
                 max_length=280,
                 initial=note,

@@ -273,7 +273,9 @@ class Audit(models.Model):
 
     def _lock(self) -> Audit:
         """Re-read this audit inside the caller's transaction, holding its row."""
-        locked = Audit.objects.select_for_update().get(pk=self.pk)
+        locked = (
+            Audit.objects.select_for_update(of=("self",)).select_related("track").get(pk=self.pk)
+        )
         if locked.is_complete:
             raise AuditClosed
         return locked
@@ -320,7 +322,8 @@ class Audit(models.Model):
     def complete(self, snapshot: dict[str, Any], skill_slugs: list[str]) -> None:
         """Close the audit, keeping what it was scored against; every skill must be rated."""
         with transaction.atomic():
-            self._lock()
+            # The target as it is now, not as this instance read it: another tab may have moved it.
+            self.track = self._lock().track
             ratings = self.ratings_by_slug()
             missing = [slug for slug in skill_slugs if slug not in ratings]
             if missing:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -14,11 +15,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
@@ -26,6 +28,7 @@ from django_htmx.middleware import HtmxDetails
 from audits import scoring
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import Audit, AuditClosed, AuditIncomplete, Track
+from audits.ratelimit import rate_limited
 from audits.reference import Guide, current_guide
 
 
@@ -118,6 +121,7 @@ def private(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("start")
 def new_audit(request: HttpRequest) -> HttpResponse:
     guide = current_guide()
     status = 200
@@ -161,13 +165,18 @@ def _audit_context(
     }
 
 
-def _closed(request: HttpRequest, audit: Audit) -> HttpResponse:
-    """Completed audits are kept as they were; say so, and offer a fresh copy."""
-    return private(render(request, "audits/closed.html", {"audit": audit}, status=409))
+def _closed(request: HtmxHttpRequest, audit: Audit) -> HttpResponse:
+    """Completed audits are kept as they were; say so, and offer a fresh copy.
+
+    A live save gets only the explanation, for the panel it would have replaced.
+    """
+    template = "audits/closed.html#explanation" if request.htmx else "audits/closed.html"
+    return private(render(request, template, {"audit": audit}, status=409))
 
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@rate_limited("save")
 def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     """The rating form. Live saves (htmx) answer with the panel; a plain post redirects back."""
     the_audit = get_audit_for_visitor(request, public_id)
@@ -176,10 +185,10 @@ def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
             return _closed(request, the_audit)
         return redirect("audits:results", public_id=the_audit.public_id)
     guide = current_guide()
-    stored = the_audit.ratings_by_slug()
     status = 200
     if request.method == "POST":
-        form = RatingsForm(request.POST, skill_map=guide.map, initial=stored)
+        # A bound form shows what was posted, so the stored ratings are read once, afterwards.
+        form = RatingsForm(request.POST, skill_map=guide.map)
         unknown = form.unknown_fields()
         if unknown:
             form.add_error(None, "These are not skills on the map: " + ", ".join(unknown) + ".")
@@ -192,10 +201,11 @@ def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, "Your ratings are saved.")
                 return redirect(the_audit)
-            stored = the_audit.ratings_by_slug()
         else:
             status = 400
+        stored = the_audit.ratings_by_slug()
     else:
+        stored = the_audit.ratings_by_slug()
         form = RatingsForm(skill_map=guide.map, initial=stored)
     ratings = {slug: value for slug, (value, _) in stored.items()}
     context = _audit_context(the_audit, guide, form, ratings)
@@ -205,6 +215,7 @@ def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_POST
+@rate_limited("save")
 def change_track(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if the_audit.is_complete:
@@ -224,7 +235,7 @@ def change_track(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     else:
         status = 400
         if not request.htmx:
-            messages.error(request, form.errors["track"][0])
+            messages.error(request, str(form.errors["track"][0]))
     ratings = {slug: value for slug, (value, _) in stored.items()}
     context = _audit_context(
         the_audit, guide, RatingsForm(skill_map=guide.map, initial=stored), ratings
@@ -234,7 +245,9 @@ def change_track(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     return private(render(request, template, context, status=status))
 
 
+@vary_on_headers("HX-Request")
 @require_POST
+@rate_limited("start")
 def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if the_audit.is_complete:
@@ -301,7 +314,7 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 "plan": plan,
                 "chart": _chart(assessment),
                 "honest_point": snapshot.get("honest_point", ""),
-                "reaudit_on": completed + timezone.timedelta(weeks=6),
+                "reaudit_on": completed + timedelta(weeks=6),
             },
         )
     )
@@ -313,20 +326,22 @@ def _chart(assessment: scoring.Assessment) -> dict[str, Any]:
     per_point = span / scoring.RATING_MAX
     rows = []
     for index, c in enumerate(assessment.cells):
-        rows.append(
-            {
-                "y": index * row_height,
-                "label": c.bucket.short_name,
-                "focus": c.is_focus,
-                "bar": None if c.score is None else round(c.score * per_point, 1),
-                "target_x": None if c.target is None else round(left + c.target * per_point, 1),
-                "text": (
-                    "not measured"
-                    if c.score is None
-                    else f"{round(c.score, 1):g}" + (f" / {c.target}" if c.target else "")
-                ),
-            }
-        )
+        row: dict[str, Any] = {
+            "y": index * row_height,
+            "label": c.bucket.short_name,
+            "focus": c.is_focus,
+            "bar": None,
+            "target_x": None,
+            "text": "not measured",
+        }
+        # The chart says what the table says: a cell with no level is not measured, so it
+        # gets no bar (a maths rating drawn against "Law / econ / IR / policy" would mislead).
+        if c.score is not None and c.target is not None:
+            row["bar"] = round(c.score * per_point, 1)
+            row["target_x"] = round(left + c.target * per_point, 1)
+            # Rounded as the table's |floatformat:"-1" rounds, so the two always agree.
+            row["text"] = f"{floatformat(c.score, -1)} / {c.target}"
+        rows.append(row)
     return {
         "rows": rows,
         "left": left,
@@ -337,6 +352,7 @@ def _chart(assessment: scoring.Assessment) -> dict[str, Any]:
 
 
 @require_POST
+@rate_limited("start")
 def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Audit again: a new audit for the same track, pre-filled with these ratings."""
     the_audit = get_audit_for_visitor(request, public_id)

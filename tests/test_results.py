@@ -1,0 +1,523 @@
+"""Completing an audit, its results page, and that results never change once completed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.test import Client
+
+from audits import reference
+from audits.models import Audit, Level, Requirement, Skill, Track
+from tests.conftest import ALL_FOUR
+
+MakeAudit = Callable[..., Audit]
+HONEST_POINT = (
+    "The point of rating honestly: a “2” you admit is a “2” we can fix in six weeks. "
+    "A “2” you call a “4” becomes a rejection later."
+)
+# ALL_FOUR scored against every track (see test_scoring for the arithmetic).
+FIT_ORDER = [
+    ("1", "Field-building and Comms", "0"),
+    ("2", "Applied and Product ML", "7.5"),
+    ("3", "Policy and Governance", "8"),
+    ("4", "Interpretability", "10"),
+    ("4", "Alignment and AI Safety", "10"),
+    ("6", "Research Engineer", "10.5"),
+    ("7", "Research Scientist", "21"),
+]
+
+
+def results_url(audit: Audit) -> str:
+    return f"/audits/{audit.public_id}/results/"
+
+
+def page(client: Client, audit: Audit) -> str:
+    response = client.get(results_url(audit))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def strip_tags(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def table_rows(html: str) -> dict[str, list[str]]:
+    """{bucket: [requirement, score, target, gap] or [requirement, "not measured…"]}."""
+    body = section(html, "all-buckets")
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)[1:]:
+        header = re.search(r'<th scope="row">([^<]+)', row)
+        assert header is not None
+        cells = [strip_tags(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        rows[header.group(1).strip()] = cells
+    return rows
+
+
+def chart_texts(html: str) -> dict[str, str]:
+    """{bucket short name: the value the chart prints} from the SVG."""
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    labels = re.findall(r'<text x="0" y="25" class="chart-label">([^<]+)</text>', svg)
+    values = re.findall(r'class="chart-value"[^>]*>([^<]+)</text>', svg)
+    return dict(zip(labels, values, strict=True))
+
+
+def without_tokens(html: str) -> str:
+    # A fresh CSRF token is masked differently on every render.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+# --- Completing -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_completing_with_skills_unrated_is_refused_naming_them(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings={"python-and-pytorch": 4, "reading-papers": 2})
+
+    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert (
+        "Still to rate: Deep learning and transformers, Career and Communication Skills, "
+        "Math you actually need."
+    ) in html
+    assert "Rate every skill first" in html
+    audit.refresh_from_db()
+    assert audit.completed_at is None
+    assert audit.snapshot is None
+    assert owner_client.get(results_url(audit)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_completing_keeps_a_snapshot_and_shows_results(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR)
+
+    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+
+    assert response.status_code == 302
+    assert response["Location"] == results_url(audit)
+    audit.refresh_from_db()
+    assert audit.completed_at is not None
+    assert audit.snapshot is not None
+    assert audit.snapshot["track"] == "research-scientist"
+    assert audit.snapshot["ratings"] == ALL_FOUR
+    assert audit.snapshot["honest_point"] == HONEST_POINT
+    snapshot_map = audit.snapshot["map"]
+    assert len(snapshot_map["tracks"]) == 7
+    assert [s["slug"] for s in snapshot_map["skills"]] == list(ALL_FOUR)
+    assert [lv["name"] for lv in snapshot_map["levels"]] == [
+        "Low",
+        "Low–Med",
+        "Medium",
+        "High",
+        "Very high",
+    ]
+
+
+@pytest.mark.django_db
+def test_completing_over_htmx_redirects_the_browser(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR)
+
+    response = owner_client.post(
+        f"/audits/{audit.public_id}/complete/", headers={"HX-Request": "true"}
+    )
+
+    assert response["HX-Redirect"] == results_url(audit)
+    assert "HX-Request" in response["Vary"]
+    assert Audit.objects.get(pk=audit.pk).completed_at is not None
+
+
+@pytest.mark.django_db
+def test_completing_twice_changes_nothing(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    before = Audit.objects.get(pk=audit.pk)
+
+    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+
+    after = Audit.objects.get(pk=audit.pk)
+    assert response.status_code == 302
+    assert response["Location"] == results_url(audit)
+    assert (after.completed_at, after.snapshot) == (before.completed_at, before.snapshot)
+
+
+@pytest.mark.django_db
+def test_note_is_kept_in_the_snapshot_and_shown_in_the_plan(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR)
+    audit.ratings.filter(skill__slug="reading-papers").update(note="I skim the abstract")
+    owner_client.post(f"/audits/{audit.public_id}/complete/")
+
+    html = page(owner_client, audit)
+
+    assert Audit.objects.get(pk=audit.pk).snapshot["notes"] == {  # type: ignore[index]
+        "reading-papers": "I skim the abstract"
+    }
+    assert "Reading papers: you said 2 (“I skim the abstract”)." in section(html, "six-weeks")
+
+
+# --- What the results say -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_headline_is_the_targets_very_high_cell(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+
+    html = page(owner_client, audit)
+    headline = strip_tags(section(html, "headline"))
+
+    assert "<h1>Your results: Research Scientist</h1>" in html
+    assert "Research Skills — needs Very high" in headline
+    assert "You: 2 of 5 · Target: 5" in headline
+    assert "Gap of 3: this is your six-week focus." in headline
+    assert "highest-level" not in headline
+    assert headline.count("You:") == 1
+
+
+@pytest.mark.django_db
+def test_a_met_very_high_cell_is_genuinely_strong(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(
+        owner=owner, track="field-building-and-comms", ratings=ALL_FOUR, complete=True
+    )
+
+    headline = strip_tags(section(page(owner_client, audit), "headline"))
+
+    assert "Career and Communication Skills — needs Very high" in headline
+    assert "You: 5 of 5 · Target: 5" in headline
+    assert "Genuinely strong." in headline
+    assert "Gap of" not in headline
+
+
+@pytest.mark.django_db
+def test_a_fractional_gap(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
+    audit = make_audit(owner=owner, track="research-engineer", ratings=ALL_FOUR, complete=True)
+
+    headline = strip_tags(section(page(owner_client, audit), "headline"))
+
+    assert "You: 3.5 of 5 · Target: 5" in headline
+    assert "Gap of 1.5: this is your six-week focus." in headline
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("track", "name"),
+    [
+        ("interpretability", "Interpretability"),
+        ("alignment-and-ai-safety", "Alignment and AI Safety"),
+    ],
+)
+def test_tracks_with_no_very_high_cell_use_their_highest_cells_and_say_so(
+    owner: User, owner_client: Client, make_audit: MakeAudit, track: str, name: str
+) -> None:
+    audit = make_audit(owner=owner, track=track, ratings=ALL_FOUR, complete=True)
+
+    headline = strip_tags(section(page(owner_client, audit), "headline"))
+
+    assert (
+        f"{name} has no “Very high” cell, so these are its highest-level cells (High)." in headline
+    )
+    assert headline.count("You:") == 3
+    assert "Technical Skills — needs High You: 3.5 of 5 · Target: 4" in headline
+    assert "Gap of 0.5: this is your six-week focus." in headline
+    assert "Research Skills — needs High You: 2 of 5 · Target: 4 Gap of 2" in headline
+    assert "Career and Communication Skills — needs High You: 5 of 5 · Target: 4" in headline
+    assert "Genuinely strong." in headline
+
+
+@pytest.mark.django_db
+def test_full_table_says_which_cells_are_not_measured(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, track="policy-and-governance", ratings=ALL_FOUR, complete=True)
+
+    html = page(owner_client, audit)
+    rows = table_rows(html)
+
+    assert section(html, "all-buckets").count("hired on") == 1
+    assert 'Career and Communication Skills <strong class="tag">hired on</strong>' in html
+    assert rows == {
+        "Technical Skills": ["Low–Med (literacy)", "3.5", "2", "met"],
+        "Research Skills": ["High (analysis)", "2", "4", "2"],
+        "Career and Communication Skills": ["Very high", "5", "5", "met"],
+        "Domain knowledge": ["Law / econ / IR / policy", "not measured by this audit"],
+    }
+
+
+@pytest.mark.django_db
+def test_fit_ranks_all_seven_tracks_and_states_the_rule(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+
+    fit = section(page(owner_client, audit), "fit-heading")
+    items = re.findall(
+        r'<span class="fit-pos">(\d+)\.</span> ([^<]+) <span class="muted">— shortfall ([\d.]+)',
+        fit,
+    )
+
+    assert items == FIT_ORDER
+    rule = strip_tags(fit)
+    assert "How this is ranked:" in rule
+    assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in rule
+    assert "the smallest shortfall fits best" in rule
+    assert "Research Scientist — shortfall 21 (your target)" in rule
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("track", ["research-scientist", "policy-and-governance"])
+def test_chart_shows_the_same_figures_as_the_table(
+    owner: User, owner_client: Client, make_audit: MakeAudit, track: str
+) -> None:
+    audit = make_audit(owner=owner, track=track, ratings=ALL_FOUR, complete=True)
+    html = page(owner_client, audit)
+
+    short_names = {
+        "Technical Skills": "Technical",
+        "Research Skills": "Research",
+        "Career and Communication Skills": "Communication",
+        "Domain knowledge": "Domain",
+    }
+    from_table = {}
+    for bucket, cells in table_rows(html).items():
+        name = short_names[bucket]
+        from_table[name] = "not measured" if len(cells) == 2 else f"{cells[1]} / {cells[2]}"
+
+    assert chart_texts(html) == from_table
+    assert '<svg class="chart"' in html
+    assert 'role="img"' in html
+    assert '<title id="chart-title">' in html
+
+
+@pytest.mark.django_db
+def test_six_weeks_lists_the_gaps_the_honest_point_and_the_date(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    ratings = {**ALL_FOUR, "career-and-communication": 3}
+    audit = make_audit(owner=owner, track="interpretability", ratings=ratings, complete=True)
+    Audit.objects.filter(pk=audit.pk).update(completed_at=datetime(2026, 1, 10, 9, tzinfo=UTC))
+
+    six_weeks = section(page(owner_client, audit), "six-weeks")
+    text = strip_tags(six_weeks)
+
+    # Largest gap first: Research 2 → 4, Communication 3 → 4, Technical 3.5 → 4.
+    gaps = re.findall(
+        r"<strong>([^<]+)</strong>: from ([\d.]+) to (\d), a gap of ([\d.]*\d)", six_weeks
+    )
+    assert gaps == [
+        ("Research Skills", "2", "4", "2"),
+        ("Career and Communication Skills", "3", "4", "1"),
+        ("Technical Skills", "3.5", "4", "0.5"),
+    ]
+    assert "Python and PyTorch: you said 4." in text
+    assert "Deep learning and transformers: you said 3." in text
+    assert HONEST_POINT in text
+    assert "Re-audit on 21 February 2026 , six weeks from this audit." in text
+    assert '<time datetime="2026-02-21">' in six_weeks
+
+
+@pytest.mark.django_db
+def test_six_weeks_when_every_hired_on_cell_is_met(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(
+        owner=owner, track="field-building-and-comms", ratings=ALL_FOUR, complete=True
+    )
+
+    text = strip_tags(section(page(owner_client, audit), "six-weeks"))
+
+    assert "Your “hired on” cells are already at their targets." in text
+    assert "a gap of" not in text
+    assert HONEST_POINT in text
+
+
+@pytest.mark.django_db
+def test_results_are_private(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+
+    response = owner_client.get(results_url(audit))
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+# --- A completed audit never changes --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_results_ignore_later_edits_to_the_map(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    before = without_tokens(page(owner_client, audit))
+
+    # Staff rewrite the map: the target's hired-on cell, a skill, a level, a track, a passage.
+    cell = Requirement.objects.get(track__slug="research-scientist", bucket__slug="research")
+    cell.label = "Medium, these days"
+    cell.level = Level.objects.get(slug="medium")
+    cell.save()
+    Skill.objects.filter(slug="reading-papers").update(
+        name="Paper reading", question="Do you read papers?"
+    )
+    Level.objects.filter(slug="high").update(name="Strong", target=3, rank=9)
+    Track.objects.filter(slug="research-scientist").update(name="Scientist (renamed)")
+    Track.objects.filter(slug="field-building-and-comms").update(name="Community")
+    Skill.objects.create(
+        slug="new-skill",
+        bucket=Skill.objects.get(slug="reading-papers").bucket,
+        name="Brand new skill",
+        question="Is this new?",
+        position=9,
+    )
+    reference.publish()
+
+    after = without_tokens(page(owner_client, audit))
+
+    assert after == before
+    assert "Gap of 3: this is your six-week focus." in after
+    assert "Scientist (renamed)" not in after
+    assert "Brand new skill" not in after
+    assert "Reading papers: you said 2." in after
+
+
+@pytest.mark.django_db
+def test_results_ignore_later_deletions_of_cells_and_other_tracks(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    before = without_tokens(page(owner_client, audit))
+
+    Requirement.objects.filter(track__slug="research-scientist").delete()
+    Track.objects.get(slug="field-building-and-comms").delete()  # no audit targets it
+    reference.publish()
+
+    after = without_tokens(page(owner_client, audit))
+
+    assert after == before
+    assert "Field-building and Comms" in after
+
+
+@pytest.mark.django_db
+def test_reference_rows_in_use_cannot_be_deleted(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    before = without_tokens(page(owner_client, audit))
+
+    doomed = [
+        Skill.objects.get(slug="reading-papers"),  # rated
+        Track.objects.get(slug="research-scientist"),  # the audit's target
+        Level.objects.get(slug="very-high"),  # cells name it
+        Skill.objects.get(slug="python-and-pytorch").bucket,  # skills and cells sit in it
+    ]
+    for row in doomed:
+        with pytest.raises(ProtectedError), transaction.atomic():
+            row.delete()
+        assert type(row)._default_manager.filter(pk=row.pk).exists()
+
+    assert without_tokens(page(owner_client, audit)) == before
+
+
+@pytest.mark.django_db
+def test_an_open_audit_protects_its_ratings_and_target_too(make_audit: MakeAudit) -> None:
+    make_audit(track="policy-and-governance", ratings={"math-you-actually-need": 2})
+
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Skill.objects.get(slug="math-you-actually-need").delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Track.objects.get(slug="policy-and-governance").delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "slug", "protected"),
+    [
+        ("skill", "reading-papers", "Rating: Reading papers: 2"),
+        # Django lists a protected object the editor may not delete as a missing permission.
+        ("track", "research-scientist", "permission to delete the following types of objects"),
+        ("level", "very-high", "Research Scientist / Research Skills: Very high"),
+    ],
+)
+def test_admin_explains_why_a_row_in_use_cannot_be_deleted(
+    owner: User,
+    owner_client: Client,
+    editor_client: Client,
+    make_audit: MakeAudit,
+    model: str,
+    slug: str,
+    protected: str,
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    before = without_tokens(page(owner_client, audit))
+    kinds: dict[str, type[Skill | Track | Level]] = {"skill": Skill, "track": Track, "level": Level}
+    row = kinds[model]._default_manager.get(slug=slug)
+    url = f"/admin/audits/{model}/{row.pk}/delete/"
+
+    shown = editor_client.get(url)
+    posted = editor_client.post(url, {"post": "yes"})
+
+    for response in (shown, posted):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f"Cannot delete {model}" in html
+        assert protected in html
+    assert type(row)._default_manager.filter(pk=row.pk).exists()
+    assert without_tokens(page(owner_client, audit)) == before
+
+
+@pytest.mark.django_db
+def test_rating_values_outside_one_to_five_are_refused_by_the_database(
+    make_audit: MakeAudit,
+) -> None:
+    from django.db import IntegrityError
+
+    from audits.models import Rating
+
+    audit = make_audit()
+    skill = Skill.objects.get(slug="reading-papers")
+    for value in (0, 6):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Rating.objects.create(audit=audit, skill=skill, value=value)
+    Rating.objects.create(audit=audit, skill=skill, value=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rating.objects.create(audit=audit, skill=skill, value=4)
+    assert list(audit.ratings.values_list("value", flat=True)) == [5]
+
+
+@pytest.mark.django_db
+def test_completing_scores_against_the_target_as_it_is_now(make_audit: MakeAudit) -> None:
+    audit = make_audit(ratings=ALL_FOUR)
+    stale = Audit.objects.get(pk=audit.pk)
+    # Another tab moves the target after this request read the audit.
+    Audit.objects.filter(pk=audit.pk).update(track=Track.objects.get(slug="interpretability"))
+    guide = reference.current_guide()
+
+    stale.complete(
+        {"map": guide.map.to_dict(), "revision": guide.revision, "honest_point": ""},
+        [s.slug for s in guide.map.skills],
+    )
+
+    assert Audit.objects.get(pk=audit.pk).snapshot["track"] == "interpretability"  # type: ignore[index]
