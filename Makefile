@@ -59,3 +59,9 @@ clean:
 check-deploy: $(VENV)/.synced
 	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=skillmap.example $(PY) manage.py check --deploy --fail-level WARNING
+
+# Load-test the app under gunicorn with wrk (SQLite, plus PostgreSQL when DATABASE_URL is set):
+# `make bench`, or smaller: `make bench BENCH_ARGS="--users 1000 --audits 5000"`.
+bench: $(VENV)/.synced
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+.PHONY: bench

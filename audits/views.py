@@ -44,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The map. Identical for every anonymous visitor, so it is cached and revalidated by ETag."""
     guide = current_guide()
     context = {"guide": guide, "map": guide.map}
-    if request.user.is_authenticated:
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        # Someone's own page: their nav, or a message meant for them alone.
         response = render(request, "audits/home.html", context)
         patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -120,7 +121,7 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("start")
 def new_audit(request: HttpRequest) -> HttpResponse:
     guide = current_guide()
@@ -175,7 +176,7 @@ def _closed(request: HtmxHttpRequest, audit: Audit) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("save")
 def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     """The rating form. Live saves (htmx) answer with the panel; a plain post redirects back."""

@@ -173,7 +173,12 @@ def test_form_get_renders_the_panel(
     audit = make_audit(owner=owner, ratings={"reading-papers": 2})
     html = text(owner_client.get(form_url(audit)))
 
-    assert '<div id="panel" aria-live="polite">' in html
+    assert '<div id="panel">' in html
+    assert (
+        '<p id="panel-status" class="visually-hidden" role="status" aria-live="polite">'
+        "1 of 5 rated against Research Scientist. Research: gap 3.</p>"
+    ) in html
+    assert "hx-swap-oob" not in html
     assert "<strong>1 of 5</strong> skills rated" in html
     assert "Against Research Scientist" in html
 
@@ -233,8 +238,14 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     )
     assert "HX-Request" in response["Vary"]
     assert "no-store" in response["Cache-Control"]
-    # Only the fragment: no page, no form, no second copy of the fields.
-    assert html.lstrip().startswith('<h2 id="panel-heading">Against Research Scientist</h2>')
+    # Only the fragment: the live status line (swapped out of band), then the panel; no page,
+    # no form, no second copy of the fields.
+    status, panel = html.lstrip().split("</p>", 1)
+    assert status == (
+        '<p id="panel-status" class="visually-hidden" role="status" aria-live="polite" '
+        'hx-swap-oob="true">3 of 5 rated against Research Scientist. Research: gap 3.'
+    )
+    assert panel.lstrip().startswith('<h2 id="panel-heading">Against Research Scientist</h2>')
     assert "<html" not in html
     assert "<form" not in html
     assert "<strong>3 of 5</strong> skills rated" in html
@@ -247,7 +258,10 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     # The target's very-high cell is marked, and only it.
     assert html.count("hired on") == 1
     assert 'Research <strong class="tag">hired on</strong>' in html
-    fits = re.findall(r"<li[^>]*>([^<]+) <span", html.split('<ol class="fit">')[1])
+    fits = re.findall(
+        r'<li[^>]*><span class="fit-pos">\d+\.</span> ([^<]+) <span',
+        html.split('<ol class="fit">')[1],
+    )
     assert sorted(fits) == sorted(TRACK_NAMES)
 
 
@@ -321,7 +335,10 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
     assert "HX-Request" in response["Vary"]
     audit.refresh_from_db()
     assert audit.track.slug == "policy-and-governance"
-    assert html.lstrip().startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
+    status, panel = html.lstrip().split("</p>", 1)
+    assert status.endswith(">5 of 5 rated against Policy and Governance. Communication: met.")
+    assert 'hx-swap-oob="true"' in status
+    assert panel.lstrip().startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
     assert "<html" not in html
     assert panel_rows(html)["Domain"] == ("3", "Law / econ / IR / policy", "not measured")
     assert 'Communication <strong class="tag">hired on</strong>' in html

@@ -143,10 +143,13 @@ def rate_live(page: Page, ratings: dict[str, int]) -> None:
     """Click each rating; each click saves through htmx and swaps only the panel."""
     url = page.url
     mark_page(page)
-    expect(panel(page)).to_have_attribute("aria-live", "polite")
+    status = page.locator("#panel-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_attribute("role", "status")
     expect(panel(page)).to_contain_text("0 of 5 skills rated")
     for count, (slug, value) in enumerate(ratings.items(), start=1):
         before = panel(page).inner_text()
+        announced = status.inner_text()
         with page.expect_response(lambda r: r.request.method == "POST" and r.url == url) as saved:
             choice_label(page, slug, value).click()
         response = saved.value
@@ -154,6 +157,10 @@ def rate_live(page: Page, ratings: dict[str, int]) -> None:
         assert response.request.headers.get("hx-request") == "true"
         expect(panel(page)).to_contain_text(f"{count} of 5 skills rated")
         assert panel(page).inner_text() != before
+        # The live region is the same element, its words changed: that is what is announced.
+        expect(status).to_contain_text(f"{count} of 5 rated")
+        assert status.inner_text() != announced
+        assert page.locator("#panel-status").count() == 1
         chosen = radio(page, slug, value)
         expect(chosen).to_be_checked()
         expect(chosen).to_be_focused()
@@ -171,7 +178,7 @@ def rate_without_js(page: Page, ratings: dict[str, int]) -> None:
     expect(panel(page)).to_contain_text("0 of 5 skills rated")
     page.get_by_role("button", name="Save ratings").click()
     expect(page).to_have_url(url)
-    expect(page.get_by_role("status")).to_contain_text("Your ratings are saved.")
+    expect(page.locator(".messages")).to_contain_text("Your ratings are saved.")
     expect(panel(page)).to_contain_text("5 of 5 skills rated")
     for slug, value in ratings.items():
         expect(radio(page, slug, value)).to_be_checked()
