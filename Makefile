@@ -65,3 +65,11 @@ check-deploy: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 .PHONY: bench
+
+# MDN HTTP Observatory against the app under gunicorn behind TLS (prints grade and score).
+observatory: $(VENV)/.synced
+	scripts/observatory.sh
+
+# Lighthouse 12.2.3 against /, an audit form and a results page (prints the four scores).
+lighthouse: $(VENV)/.synced
+	scripts/lighthouse.sh

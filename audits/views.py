@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import (
     Http404,
@@ -41,34 +42,8 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The map. Identical for every anonymous visitor, so it is cached and revalidated by ETag."""
     guide = current_guide()
-    context = {"guide": guide, "map": guide.map}
-    if request.user.is_authenticated or len(messages.get_messages(request)):
-        # Someone's own page: their nav, or a message meant for them alone.
-        response = render(request, "audits/home.html", context)
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
-    etag = f'"home-{guide.revision}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(_anonymous_home(request, guide, context))
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    return response
-
-
-_home_html: dict[int, str] = {}
-
-
-def _anonymous_home(request: HttpRequest, guide: Guide, context: dict[str, Any]) -> str:
-    html = _home_html.get(guide.revision)
-    if html is None:
-        html = loader.render_to_string("audits/home.html", {**context, "cacheable": True}, request)
-        _home_html.clear()
-        _home_html[guide.revision] = html
-    return html
+    return map_page(request, guide, "audits/home.html", {"guide": guide, "map": guide.map})
 
 
 @require_safe
@@ -78,17 +53,45 @@ def track(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen is None:
         raise Http404("No track by that name.")
     focus, fallback = chosen.focus()
-    return render(
-        request,
-        "audits/track.html",
-        {
-            "map": guide.map,
-            "track": chosen,
-            "focus": focus,
-            "focus_is_fallback": fallback,
-            "rows": [(b, chosen.cell(b.slug)) for b in guide.map.buckets],
-        },
-    )
+    context = {
+        "map": guide.map,
+        "track": chosen,
+        "focus": focus,
+        "focus_is_fallback": fallback,
+        "rows": [(b, chosen.cell(b.slug)) for b in guide.map.buckets],
+    }
+    return map_page(request, guide, "audits/track.html", context)
+
+
+# Pages that depend only on the map, rendered once per revision for anonymous visitors.
+_anonymous_pages: dict[tuple[int, str], str] = {}
+
+
+def map_page(
+    request: HttpRequest, guide: Guide, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A page of the map: the same for every anonymous visitor, so it carries no per-visitor
+    token, is rendered once per map revision, and is revalidated by ETag (a 304 when unchanged).
+    A signed-in visitor (their nav) or one with a message waiting gets a private render."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        response = render(request, template, context)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    etag = f'"map-{guide.revision}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        key = (guide.revision, request.path)
+        html = _anonymous_pages.get(key)
+        if html is None:
+            if any(revision != guide.revision for revision, _ in _anonymous_pages):
+                _anonymous_pages.clear()
+            html = loader.render_to_string(template, {**context, "cacheable": True}, request)
+            _anonymous_pages[key] = html
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response
 
 
 # --- Starting an audit ----------------------------------------------------------------------
@@ -304,21 +307,49 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for cell in assessment.focus_gaps
     ]
     completed = the_audit.completed_at or timezone.now()
-    return private(
-        render(
-            request,
-            "audits/results.html",
-            {
-                "audit": the_audit,
-                "map": taken,
-                "assessment": assessment,
-                "plan": plan,
-                "chart": _chart(assessment),
-                "honest_point": snapshot.get("honest_point", ""),
-                "reaudit_on": completed + timedelta(weeks=6),
-            },
-        )
-    )
+    context: dict[str, Any] = {
+        "audit": the_audit,
+        "map": taken,
+        "assessment": assessment,
+        "plan": plan,
+        "chart": _chart(assessment),
+        "honest_point": snapshot.get("honest_point", ""),
+        "reaudit_on": completed + timedelta(weeks=6),
+    }
+    # A completed audit's results never change, so they are rendered once and kept.
+    key = f"results-body:{the_audit.public_id}"
+    body = cache.get(key)
+    if body is None:
+        body = loader.render_to_string("audits/results.html#body", context, request)
+        cache.set(key, body, timeout=24 * 3600)
+    context["body"] = body
+    context.update(_against_today(request, taken, target, assessment))
+    return private(render(request, "audits/results.html", context))
+
+
+def _against_today(
+    request: HttpRequest,
+    taken: scoring.SkillMap,
+    target: scoring.Track,
+    assessment: scoring.Assessment,
+) -> dict[str, Any]:
+    """Whether the target's requirements changed since the audit; on request, the same ratings
+    scored against today's map beside the ones they were taken against."""
+    today_map = current_guide().map
+    today_track = today_map.track(target.slug)
+    if today_track is None:
+        return {"changed": True, "track_gone": True}
+    if not taken.requirements_differ(today_map, target.slug):
+        return {"changed": False}
+    if request.GET.get("against") != "today":
+        return {"changed": True}
+    today = scoring.assess(today_map, today_track, assessment.ratings)
+    now_by_bucket = {c.bucket.slug: c for c in today.cells}
+    return {
+        "changed": True,
+        "today": today,
+        "comparison": [(c, now_by_bucket.get(c.bucket.slug)) for c in assessment.cells],
+    }
 
 
 def _chart(assessment: scoring.Assessment) -> dict[str, Any]:

@@ -31,11 +31,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 def _fresh_reference_memo() -> Iterator[None]:
     # Each test's rollback can change the map without a revision bump; never reuse a memo.
     reference.forget()
-    views._home_html.clear()
+    views._anonymous_pages.clear()
     cache.clear()  # rate-limit counters live in the cache
     yield
     reference.forget()
-    views._home_html.clear()
+    views._anonymous_pages.clear()
 
 
 @pytest.fixture

@@ -288,7 +288,7 @@ def test_guide_questions_appear_on_the_audit_form(anon_client: Client) -> None:
 def test_anonymous_home_is_publicly_cacheable_and_revalidated(anon_client: Client) -> None:
     response = anon_client.get("/")
     assert response.status_code == 200
-    assert response["ETag"] == f'"home-{MapRevision.current()}"'
+    assert response["ETag"] == f'"map-{MapRevision.current()}"'
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert directives == {"public", "max-age=0", "must-revalidate"}
     html = response.content.decode()
@@ -344,7 +344,7 @@ TRACK_WARM = 1
 
 def _forget() -> None:
     reference.forget()
-    views._home_html.clear()
+    views._anonymous_pages.clear()
 
 
 def _assert_counts(client: Client, slug: str, django_assert_num_queries: Any) -> None:

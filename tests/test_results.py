@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import Client
@@ -76,6 +77,21 @@ def chart_texts(html: str) -> dict[str, str]:
 def without_tokens(html: str) -> str:
     # A fresh CSRF token is masked differently on every render.
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+CHANGED_NOTICE = re.compile(r'<section aria-labelledby="changed-heading".*?</section>\s*', re.S)
+
+
+def as_scored(html: str) -> tuple[str, bool]:
+    """The results as scored, and whether the page says the map has changed since."""
+    scored = re.sub(r"\s+", " ", CHANGED_NOTICE.sub("", without_tokens(html)))
+    return scored, bool(CHANGED_NOTICE.search(html))
+
+
+def fresh_page(client: Client, audit: Audit) -> str:
+    """Render the results again from the snapshot, not from the rendered copy kept in the cache."""
+    cache.clear()
+    return page(client, audit)
 
 
 # --- Completing -----------------------------------------------------------------------------
@@ -372,7 +388,8 @@ def test_results_ignore_later_edits_to_the_map(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
-    before = without_tokens(page(owner_client, audit))
+    before, was_changed = as_scored(page(owner_client, audit))
+    assert not was_changed
 
     # Staff rewrite the map: the target's hired-on cell, a skill, a level, a track, a passage.
     cell = Requirement.objects.get(track__slug="research-scientist", bucket__slug="research")
@@ -394,9 +411,10 @@ def test_results_ignore_later_edits_to_the_map(
     )
     reference.publish()
 
-    after = without_tokens(page(owner_client, audit))
+    after, changed = as_scored(fresh_page(owner_client, audit))
 
     assert after == before
+    assert changed  # the target's requirements moved: the page says so, beside the old results
     assert "Gap of 3: this is your six-week focus." in after
     assert "Scientist (renamed)" not in after
     assert "Brand new skill" not in after
@@ -408,15 +426,17 @@ def test_results_ignore_later_deletions_of_cells_and_other_tracks(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
-    before = without_tokens(page(owner_client, audit))
+    before, was_changed = as_scored(page(owner_client, audit))
+    assert not was_changed
 
     Requirement.objects.filter(track__slug="research-scientist").delete()
     Track.objects.get(slug="field-building-and-comms").delete()  # no audit targets it
     reference.publish()
 
-    after = without_tokens(page(owner_client, audit))
+    after, changed = as_scored(fresh_page(owner_client, audit))
 
     assert after == before
+    assert changed
     assert "Field-building and Comms" in after
 
 

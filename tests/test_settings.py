@@ -19,7 +19,7 @@ def manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}
-        and key not in {"ALLOWED_HOSTS", "DJANGO_ENV", "REDIS_URL"}
+        and key not in {"ALLOWED_HOSTS", "DJANGO_ENV", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update(DATA_DIR=str(tmp_path), **env)
     return subprocess.run(
