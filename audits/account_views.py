@@ -42,6 +42,7 @@ def claim_session_audits(request: HttpRequest) -> int:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    http_method_names = ["get", "head", "post", "options"]  # a PUT is not a log-in
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -54,7 +55,7 @@ def _kept(count: int) -> str:
     return f"{count} audit{'s' if count != 1 else ''} from this browser moved to your account."
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -78,7 +79,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -237,7 +238,7 @@ def _progress_chart(completed: list[Audit], buckets: tuple[scoring.Bucket, ...])
 # --- Own your data --------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if request.method == "POST":

@@ -412,6 +412,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Django's default re-checks CSRF, which reads the refused body again: a 500, not a 400.
+    return HttpResponse(loader.get_template("400.html").render({}, request), status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from audits import account_views, views
 from audits.ratelimit import rate_limited
 
+FORM_METHODS = ["get", "head", "post", "options"]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -16,12 +18,15 @@ urlpatterns = [
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password_reset/",
-        rate_limited("password_reset")(auth_views.PasswordResetView.as_view()),
+        rate_limited("password_reset")(
+            auth_views.PasswordResetView.as_view(http_method_names=FORM_METHODS)
+        ),
         name="password_reset",
     ),
     path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "audits.views.bad_request"
 handler404 = "audits.views.page_not_found"
 handler500 = "audits.views.server_error"

@@ -148,15 +148,6 @@ def test_htmx_partials_and_error_pages_send_them_too(
         assert_protective_headers(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "DisallowedHost is raised in CommonMiddleware, below the CSP and X-Frame-Options "
-        "middleware, so that 400 page goes out without them. Fix: in skillmap/settings.py "
-        "MIDDLEWARE, move XFrameOptionsMiddleware and ContentSecurityPolicyMiddleware up to "
-        "just after WhiteNoiseMiddleware (before SessionMiddleware)."
-    ),
-)
 @pytest.mark.django_db
 def test_the_bad_host_page_sends_them_too() -> None:
     response = Client().get("/", headers={"host": "evil.example"})
