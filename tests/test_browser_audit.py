@@ -110,6 +110,10 @@ def start_audit(page: Page, track_name: str, track_slug: str) -> None:
     page.get_by_role("button", name="Start rating").click()
     expect(page).to_have_url(AUDIT_URL)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your self-audit")
+    if page.context.pages and page.evaluate("typeof window.htmx !== 'undefined'"):
+        # htmx binds its handlers once the document has loaded; a person is never faster.
+        page.wait_for_load_state("load")
+        page.wait_for_function("document.querySelector('form[data-hx-post]')['htmx-internal-data']")
 
 
 def radio(page: Page, skill_slug: str, value: int) -> Locator:
