@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -106,7 +108,35 @@ def history(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
-    return private(render(request, "audits/history.html", {"page": page}))
+    prefix = reverse("audits:history")
+    rows = [_history_row(a, prefix) for a in page.object_list]
+    return private(render(request, "audits/history.html", {"page": page, "rows": rows}))
+
+
+def _when(moment: datetime) -> tuple[str, str]:
+    local = timezone.localtime(moment)
+    return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
+
+
+def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
+    """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
+    started_iso, started = _when(audit.created_at)
+    done = _when(audit.completed_at) if audit.completed_at else None
+    url = f"{prefix}{audit.public_id}/"
+    return {
+        "track": audit.track.name,
+        "started": started,
+        "started_iso": started_iso,
+        "completed": done,
+        "headline": (audit.summary or {}).get("headline", ""),
+        "open_url": f"{url}results/" if done else url,
+        "open_text": "Results" if done else "Continue",
+        "open_hint": f" of the {audit.track.name} audit from {started}"
+        if done
+        else f" the {audit.track.name} audit from {started}",
+        "delete_url": f"{url}delete/",
+        "delete_hint": f" the {audit.track.name} audit from {started}",
+    }
 
 
 # --- Progress -------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from audits.models import (
 )
 from audits.reference import publish
 
-
 # The collapsible sidebar's links fall short of WCAG contrast; the index page lists the same.
 admin.site.enable_nav_sidebar = False
 admin.site.site_header = "Skills Map administration"
