@@ -251,6 +251,10 @@ class Watched:
     # A page that is itself an error (the 404 page) is fetched with that status on purpose.
     expected_document_status: dict[str, int] = field(default_factory=dict)
 
+    def assert_clean(self) -> None:
+        assert self.console_errors == [], self.console_errors
+        assert self.failed_requests == [], self.failed_requests
+
     def take(self) -> tuple[list[str], list[str]]:
         """What went wrong since the last call, and start afresh."""
         errors, failed = self.console_errors, self.failed_requests

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Response, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser_tools import Watched, watch
 
 pytestmark = pytest.mark.browser
 
@@ -42,49 +43,12 @@ ENGINEER_RATINGS = {
 }
 
 
-@dataclass
-class Watched:
-    """A page, and everything that went wrong on it that a person would not see."""
-
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-
-    def assert_clean(self) -> None:
-        assert self.console_errors == [], self.console_errors
-        assert self.failed_requests == [], self.failed_requests
-
-
-def _watch(page: Page) -> Watched:
-    watched = Watched(page)
-
-    def on_console(message: ConsoleMessage) -> None:
-        # A CSP violation is reported here, as "Refused to ...".
-        if message.type == "error":
-            watched.console_errors.append(f"{message.text} @ {message.location}")
-
-    def on_failed(request: Request) -> None:
-        watched.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            watched.failed_requests.append(
-                f"{response.request.method} {response.url}: HTTP {response.status}"
-            )
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: watched.console_errors.append(f"uncaught: {error}"))
-    page.on("requestfailed", on_failed)
-    page.on("response", on_response)
-    return watched
-
-
 @pytest.fixture
 def js_page(browser: Browser, live_server: Any, seeded_transactional: None) -> Iterator[Watched]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    yield _watch(page)
+    yield watch(page)
     context.close()
 
 
@@ -95,7 +59,7 @@ def no_js_page(browser: Browser, live_server: Any, seeded_transactional: None) -
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    yield _watch(page)
+    yield watch(page)
     context.close()
 
 
