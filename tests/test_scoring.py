@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audits import scoring
+from tests.conftest import ALL_FOUR
 
 LEVELS = [
     {"slug": "low", "name": "Low", "rank": 1, "target": 2, "meaning": "literacy"},
@@ -71,13 +72,6 @@ SKILLS = [
     ("career-and-communication", "communication"),
     ("math-you-actually-need", "domain"),
 ]
-ALL_FOUR = {
-    "python-and-pytorch": 4,
-    "deep-learning-and-transformers": 3,
-    "reading-papers": 2,
-    "career-and-communication": 5,
-    "math-you-actually-need": 3,
-}
 
 
 def guide_dict() -> dict[str, Any]:
