@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -30,6 +31,12 @@ from audits.ratelimit import rate_limited
 from audits.views import SESSION_AUDITS, get_audit_for_visitor, private, session_audit_ids
 
 EXPORT_FORMAT = "skillmap-audits/1"
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a @login_required view: its user is a real account."""
+
+    user: User
 
 
 def claim_session_audits(request: HttpRequest) -> int:
@@ -100,7 +107,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = (
         Audit.objects.filter(owner=request.user)
         .select_related("track")
@@ -165,7 +172,7 @@ def _change(before: float | None, after: float | None) -> dict[str, Any]:
 
 @login_required
 @require_safe
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What moved between two completed audits, and every bucket's score over time."""
     completed = list(
         Audit.objects.filter(owner=request.user, completed_at__isnull=False)
@@ -179,17 +186,17 @@ def progress(request: HttpRequest) -> HttpResponse:
 
     by_id = {str(a.public_id): a for a in completed}
     earlier, later = completed[-2], completed[-1]
-    picked = (request.GET.get("a"), request.GET.get("b"))
-    if any(picked):
-        if not all(p in by_id for p in picked) or picked[0] == picked[1]:
+    first, second = request.GET.get("a", ""), request.GET.get("b", "")
+    if first or second:
+        if first not in by_id or second not in by_id or first == second:
             context["error"] = "Pick two different completed audits of yours to compare."
             return private(render(request, "audits/progress.html", context, status=400))
-        earlier, later = sorted((by_id[picked[0]], by_id[picked[1]]), key=completed.index)
+        earlier, later = sorted((by_id[first], by_id[second]), key=completed.index)
 
     snapshots = dict(
         Audit.objects.filter(pk__in=[earlier.pk, later.pk]).values_list("pk", "snapshot")
     )
-    before, after = snapshots[earlier.pk], snapshots[later.pk]
+    before, after = snapshots[earlier.pk] or {}, snapshots[later.pk] or {}
     taken = scoring.SkillMap.from_dict(after["map"])
     same_target = earlier.track_id == later.track_id
     target = taken.track(after["track"])
@@ -279,7 +286,7 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return private(render(request, "audits/delete.html", {"audit": the_audit}))
 
 
-def _export_audits(request: HttpRequest) -> list[Audit]:
+def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
     ratings = Rating.objects.select_related("skill__bucket").order_by("skill__position", "id")
     return list(
         Audit.objects.filter(owner=request.user)
@@ -291,7 +298,7 @@ def _export_audits(request: HttpRequest) -> list[Audit]:
 
 @login_required
 @require_safe
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything: each audit with its ratings and, once completed, its snapshot."""
     data = {
         "format": EXPORT_FORMAT,
@@ -345,7 +352,7 @@ CSV_COLUMNS = [
 
 @login_required
 @require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One row per rating."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="skillmap-ratings.csv"'

@@ -53,7 +53,6 @@ class RequirementInline(admin.StackedInline):
     fields = ["bucket", "label", "level", "rationale", "updated_at"]
     readonly_fields = ["updated_at"]
     extra = 0
-    autocomplete_fields: list[str] = []
 
 
 @admin.register(Track)
@@ -115,7 +114,7 @@ class PassageAdmin(ChangesMap, admin.ModelAdmin):
 class RatingInline(admin.StackedInline):
     model = Rating
     fields = ["skill", "value", "note", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ["skill", "value", "note", "updated_at"]
     extra = 0
     can_delete = False
 

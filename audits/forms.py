@@ -36,7 +36,9 @@ class TrackChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, skill_map: scoring.SkillMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["track"].choices = [(t.slug, t.name) for t in skill_map.tracks]
+        field = self.fields["track"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(t.slug, t.name) for t in skill_map.tracks]
         self.skill_map = skill_map
 
     def chosen(self) -> scoring.Track:

@@ -138,7 +138,7 @@ class Track(models.Model):
         return reverse("audits:track", args=[self.slug])
 
 
-class RequirementManager(models.Manager):
+class RequirementManager(models.Manager["Requirement"]):
     def get_by_natural_key(self, track_slug: str, bucket_slug: str) -> Requirement:
         return self.get(track__slug=track_slug, bucket__slug=bucket_slug)
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -73,7 +73,7 @@ def too_many(request: HttpRequest, scope: str) -> HttpResponse:
     return response
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def rate_limited(scope: str) -> Callable[[View], View]:
@@ -81,7 +81,7 @@ def rate_limited(scope: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST" and over_limit(request, scope):
                 return too_many(request, scope)
             return view(request, *args, **kwargs)

@@ -13,6 +13,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -279,6 +280,7 @@ if PRODUCTION:
 
 # Mail (password resets). Django 6.1's MAILERS: printed to the console by default, written to
 # files under DATA_DIR/mail, or sent over SMTP, chosen by MAIL_BACKEND.
+MAILERS: dict[str, dict[str, Any]]
 MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp" if PRODUCTION else "console")
 if MAIL_BACKEND == "console":
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
