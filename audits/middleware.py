@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -17,4 +18,17 @@ class ErrorPageMiddleware:
         if response.status_code == 405 and not response.content:
             response.content = loader.render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features the site never uses (Django has no setting for this header)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
         return response

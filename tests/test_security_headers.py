@@ -71,6 +71,9 @@ def assert_protective_headers(response: TestResponse) -> None:
     }
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    permissions = dict(p.strip().split("=", 1) for p in response["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert permissions.get(feature) == "()", f"{feature} in {response['Permissions-Policy']!r}"
 
 
 @pytest.fixture
