@@ -97,11 +97,16 @@ run() {  # name path [cookie]
   local name=$1 path=$2 cookie=${3:-}
   local extra=()
   [ -n "$cookie" ] && extra=(--extra-headers "{\"Cookie\": \"$cookie\"}")
-  "$LH" "$BASE$path" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --output=json --output-path="$OUT/$name.json" --quiet "${extra[@]}" \
-    || die "lighthouse failed on $path"
+  # Lighthouse now and then loses its trace (NO_NAVSTART); that says nothing of the page, so
+  # one more try is allowed before giving up.
+  local attempt
+  for attempt in 1 2; do
+    "$LH" "$BASE$path" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --output=json --output-path="$OUT/$name.json" --quiet "${extra[@]}" && break
+    [ "$attempt" = 2 ] && die "lighthouse failed on $path"
+  done
 }
 run map /
 run audit-form "$FORM_PATH" "$SESSION_COOKIE"
