@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from audits import reference, views
-from audits.models import Audit, Rating, Skill, Track
+from audits.models import Audit, Bucket, Level, Rating, Requirement, Skill, Track
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple 42"
@@ -98,6 +98,37 @@ ALL_FOUR = {
     "career-and-communication": 5,
     "math-you-actually-need": 3,
 }
+
+
+def grow_map_tenfold() -> None:
+    """Ten times the guide's map: 70 tracks of 4 requirements each, and 50 skills; published
+    as the admin publishes an edit."""
+    buckets = list(Bucket.objects.all())
+    levels = list(Level.objects.all())
+    Track.objects.bulk_create(
+        Track(slug=f"extra-track-{n}", name=f"Extra track {n}", position=100 + n) for n in range(63)
+    )
+    Requirement.objects.bulk_create(
+        Requirement(
+            track=track,
+            bucket=bucket,
+            label=f"Extra label {track.position}-{bucket.position}",
+            level=levels[(track.position + bucket.position) % len(levels)],
+        )
+        for track in Track.objects.filter(slug__startswith="extra-track-")
+        for bucket in buckets
+    )
+    Skill.objects.bulk_create(
+        Skill(
+            slug=f"extra-skill-{n}",
+            bucket=buckets[n % len(buckets)],
+            name=f"Extra skill {n}",
+            question=f"Extra question {n}?",
+            position=100 + n,
+        )
+        for n in range(45)
+    )
+    reference.publish()
 
 
 @pytest.fixture

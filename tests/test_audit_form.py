@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import cycle
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,15 +14,12 @@ from pytest_django import DjangoAssertNumQueries
 from audits import reference
 from audits.models import (
     Audit,
-    Bucket,
-    Level,
     MapRevision,
     Rating,
-    Requirement,
     Skill,
     Track,
 )
-from tests.conftest import ALL_FOUR, session_client_with
+from tests.conftest import ALL_FOUR, grow_map_tenfold, session_client_with
 
 HX = {"HX-Request": "true"}
 MakeAudit = Callable[..., Audit]
@@ -699,42 +695,13 @@ def test_an_anonymous_visitor_sees_their_own_sessions_audits(make_audit: MakeAud
 
 # --- Query counts ---------------------------------------------------------------------------
 
-EXTRA_TRACKS = 60
-EXTRA_SKILLS = 45
-
-
-def grow_map_tenfold() -> None:
-    """Ten times the guide: 60 more tracks of 4 requirements each, 45 more skills."""
-    buckets = list(Bucket.objects.all())
-    levels = cycle(Level.objects.all())
-    tracks = Track.objects.bulk_create(
-        Track(slug=f"extra-track-{n}", name=f"Extra track {n}", position=100 + n)
-        for n in range(EXTRA_TRACKS)
-    )
-    Requirement.objects.bulk_create(
-        Requirement(track=t, bucket=b, label=f"Extra {n}", level=next(levels))
-        for n, t in enumerate(tracks)
-        for b in buckets
-    )
-    Skill.objects.bulk_create(
-        Skill(
-            slug=f"extra-skill-{n}",
-            bucket=buckets[n % len(buckets)],
-            name=f"Extra skill {n}",
-            question=f"Can you do extra thing {n}?",
-            position=100 + n,
-        )
-        for n in range(EXTRA_SKILLS)
-    )
-    reference.publish()  # what the admin does after a change: bump the revision, with the map
-
 
 @pytest.fixture(params=["seed", "tenfold"])
 def map_size(request: pytest.FixtureRequest, db: None) -> str:
     if request.param == "tenfold":
         grow_map_tenfold()
         assert Skill.objects.count() == 50
-        assert Track.objects.count() == 67
+        assert Track.objects.count() == 70
     return str(request.param)
 
 

@@ -17,9 +17,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from audits import reference
-from audits.models import Audit, Bucket, Level, Requirement, Skill, Track
-from tests.conftest import ALL_FOUR
+from audits.models import Audit
+from tests.conftest import ALL_FOUR, grow_map_tenfold
 
 pytestmark = pytest.mark.django_db
 
@@ -28,30 +27,6 @@ QUERY_BUDGETS = {"home": 3, "form": 6, "save": 8, "results": 6, "history": 6}
 PAGE_BYTES = 60 * KB
 FRAGMENT_BYTES = 4 * KB
 FIRST_VIEW_GZIP_BYTES = 60 * KB
-
-
-def grow_map_tenfold() -> None:
-    buckets = list(Bucket.objects.all())
-    levels = list(Level.objects.all())
-    Track.objects.bulk_create(
-        Track(slug=f"extra-{n}", name=f"Extra track {n}", position=100 + n) for n in range(63)
-    )
-    Requirement.objects.bulk_create(
-        Requirement(track=t, bucket=b, label=f"Label {t.pk}-{b.pk}", level=levels[t.pk % 5])
-        for t in Track.objects.filter(slug__startswith="extra-")
-        for b in buckets
-    )
-    Skill.objects.bulk_create(
-        Skill(
-            slug=f"extra-skill-{n}",
-            bucket=buckets[n % 4],
-            name=f"Extra skill {n}",
-            question=f"Extra question {n}?",
-            position=100 + n,
-        )
-        for n in range(45)
-    )
-    reference.publish()
 
 
 def fifty_audits(owner: User, make_audit: Callable[..., Audit]) -> tuple[Audit, Audit]:

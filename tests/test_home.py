@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from audits import reference, views
-from audits.models import Bucket, Level, MapRevision, Requirement, Skill, Track
+from audits.models import MapRevision, Requirement, Skill, Track
+from tests.conftest import grow_map_tenfold
 
 pytestmark = pytest.mark.django_db
 
@@ -381,32 +382,8 @@ def test_query_counts_stay_flat_with_ten_times_the_map(
 ) -> None:
     _assert_counts(anon_client, "research-scientist", django_assert_num_queries)
 
-    buckets = list(Bucket.objects.all())
-    levels = list(Level.objects.all())
-    tracks = Track.objects.bulk_create(
-        Track(slug=f"extra-track-{n}", name=f"Extra track {n}", position=100 + n) for n in range(63)
-    )
-    Requirement.objects.bulk_create(
-        Requirement(
-            track=track,
-            bucket=bucket,
-            label=f"Extra label {track.position}-{bucket.position}",
-            level=levels[(track.position + bucket.position) % len(levels)],
-        )
-        for track in Track.objects.filter(slug__startswith="extra-track-")
-        for bucket in buckets
-    )
-    Skill.objects.bulk_create(
-        Skill(
-            slug=f"extra-skill-{n}",
-            bucket=buckets[n % len(buckets)],
-            name=f"Extra skill {n}",
-            question=f"Extra question {n}?",
-            position=100 + n,
-        )
-        for n in range(45)
-    )
-    reference.publish()  # what the admin does after an edit
+    grow_map_tenfold()
+    tracks = list(Track.objects.filter(slug__startswith="extra-track-"))
     assert (Track.objects.count(), Requirement.objects.count(), Skill.objects.count()) == (
         70,
         280,
