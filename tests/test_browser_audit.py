@@ -217,7 +217,8 @@ def test_changing_the_target_swaps_the_panel_in_place(js_page: Watched) -> None:
     heading = panel(page).get_by_role("heading", level=2)
     expect(heading).to_have_text("Against Research Scientist")
 
-    with page.expect_response(lambda r: r.url.endswith("/track/")) as changed:
+    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda r: r.url.endswith("/track/"), timeout=20_000) as changed:
         page.get_by_label("Target track").select_option(label="Research Engineer")
     assert changed.value.status == 200
     assert changed.value.request.headers.get("hx-request") == "true"
