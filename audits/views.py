@@ -295,6 +295,28 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if target is None:
         raise Http404("This audit's snapshot has no target track.")
     assessment = scoring.assess(taken, target, snapshot["ratings"])
+    context: dict[str, Any] = {"audit": the_audit, "map": taken, "assessment": assessment}
+    # A completed audit's results never change, so they are rendered once and kept; the plan
+    # and the chart are worked out only for that one render.
+    key = f"results-body:{the_audit.public_id}"
+    body = cache.get(key)
+    if body is None:
+        body = loader.render_to_string(
+            "audits/results.html#body",
+            {**context, **_results_body(the_audit, taken, assessment)},
+            request,
+        )
+        cache.set(key, body, timeout=24 * 3600)
+    context["body"] = body
+    context.update(_against_today(request, taken, target, assessment))
+    return private(render(request, "audits/results.html", context))
+
+
+def _results_body(
+    audit: Audit, taken: scoring.SkillMap, assessment: scoring.Assessment
+) -> dict[str, Any]:
+    """What only the rendered body needs: the six-week plan, the chart, the re-audit date."""
+    snapshot = audit.snapshot or {}
     notes = snapshot.get("notes", {})
     plan = [
         (
@@ -306,25 +328,12 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
         for cell in assessment.focus_gaps
     ]
-    completed = the_audit.completed_at or timezone.now()
-    context: dict[str, Any] = {
-        "audit": the_audit,
-        "map": taken,
-        "assessment": assessment,
+    return {
         "plan": plan,
         "chart": _chart(assessment),
         "honest_point": snapshot.get("honest_point", ""),
-        "reaudit_on": completed + timedelta(weeks=6),
+        "reaudit_on": (audit.completed_at or timezone.now()) + timedelta(weeks=6),
     }
-    # A completed audit's results never change, so they are rendered once and kept.
-    key = f"results-body:{the_audit.public_id}"
-    body = cache.get(key)
-    if body is None:
-        body = loader.render_to_string("audits/results.html#body", context, request)
-        cache.set(key, body, timeout=24 * 3600)
-    context["body"] = body
-    context.update(_against_today(request, taken, target, assessment))
-    return private(render(request, "audits/results.html", context))
 
 
 def _against_today(
