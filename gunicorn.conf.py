@@ -5,7 +5,7 @@ import os
 import sys
 
 # Fail at start with one line, not a traceback per worker, when the configuration is wrong.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillmap.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 try:
     from django.conf import settings as _django_settings
 
@@ -13,7 +13,7 @@ try:
 except Exception as exc:  # ImproperlyConfigured, or a settings module that will not import
     sys.exit(f"skillmap: configuration error: {exc}")
 
-wsgi_app = "skillmap.wsgi:application"
+wsgi_app = "config.wsgi:application"
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"

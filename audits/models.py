@@ -1,214 +1,23 @@
-"""The skills map (reference data staff edit) and people's audits of themselves against it."""
+"""People's audits of themselves against the skills map, and the ratings in them."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import scoring
+from skillmap.guide import Guide
+from skillmap.models import MapSnapshot, Skill, Track
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-class SlugManager(models.Manager):
-    """Fixtures refer to reference rows by slug, so they load into any database."""
-
-    def get_by_natural_key(self, slug: str) -> Any:
-        return self.get(slug=slug)
-
-
-class Passage(models.Model):
-    """A piece of the guide's prose, shown word for word (the big idea, how to read the table)."""
-
-    slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.title or self.slug
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Bucket(models.Model):
-    """One of the four clusters skills fall into."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    short_name = models.CharField(max_length=40, help_text="The matrix column heading.")
-    description = models.CharField(max_length=300)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Level(models.Model):
-    """How much of a bucket a track needs, and the 1–5 self-rating that meets it."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=40, unique=True)
-    rank = models.PositiveSmallIntegerField(
-        unique=True, help_text="1 is the lowest level. Also the level's weight in the fit rule."
-    )
-    meaning = models.CharField(max_length=300, blank=True)
-    target = models.PositiveSmallIntegerField(
-        help_text="The 1–5 self-rating that meets this level."
-    )
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["rank"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(target__gte=1, target__lte=5), name="level_target_1_to_5"
-            ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="level_rank_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Skill(models.Model):
-    """A concrete thing a person rates themselves on, in one bucket."""
-
-    slug = models.SlugField(unique=True)
-    bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="skills")
-    name = models.CharField(max_length=100)
-    question = models.CharField(max_length=300)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-
-class Track(models.Model):
-    """A career track: a mix of the four buckets."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
-    def get_absolute_url(self) -> str:
-        return reverse("audits:track", args=[self.slug])
-
-
-class RequirementManager(models.Manager["Requirement"]):
-    def get_by_natural_key(self, track_slug: str, bucket_slug: str) -> Requirement:
-        return self.get(track__slug=track_slug, bucket__slug=bucket_slug)
-
-
-class Requirement(models.Model):
-    """One cell of the matrix: what a track asks of a bucket."""
-
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="requirements")
-    bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="requirements")
-    label = models.CharField(max_length=100, help_text="Exactly as the guide prints it.")
-    level = models.ForeignKey(
-        Level,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="requirements",
-        help_text="Empty where the cell names an area rather than a level.",
-    )
-    rationale = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RequirementManager()
-
-    class Meta:
-        ordering = ["track__position", "bucket__position"]
-        constraints = [
-            models.UniqueConstraint(fields=["track", "bucket"], name="one_requirement_per_cell")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.track} / {self.bucket}: {self.label}"
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.track.slug, self.bucket.slug)
-
-    natural_key.dependencies = ["audits.track", "audits.bucket", "audits.level"]  # type: ignore[attr-defined]
-
-
-class MapRevision(models.Model):
-    """The published map: a counter bumped whenever staff change it, and the map it stands for.
-
-    One row. Each request reads the number (one indexed query) and a process rebuilds its
-    in-memory copy only when the number moves, from `content` (one more query) where the
-    change was published with it (audits.reference.publish), else from the tables.
-    """
-
-    number = models.PositiveIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
-    content = models.JSONField(null=True, blank=True, editable=False)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="map_revision_singleton")]
-
-    def __str__(self) -> str:
-        return f"revision {self.number}"
-
-    @classmethod
-    def current(cls) -> int:
-        number = cls.objects.filter(id=1).values_list("number", flat=True).first()
-        return number or 0
-
-    @classmethod
-    def bump(cls, content: dict[str, Any] | None = None) -> None:
-        """Move the number on (every process drops its copy), storing the new map if given."""
-        with transaction.atomic():
-            updated = cls.objects.filter(id=1).update(
-                number=F("number") + 1, changed_at=timezone.now(), content=content
-            )
-            if not updated:
-                cls.objects.get_or_create(id=1, defaults={"number": 1, "content": content})
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):
@@ -234,11 +43,20 @@ class Audit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    map_snapshot = models.ForeignKey(
+        MapSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="audits",
+        help_text="The map as it was when completed (shared by every audit taken against it).",
+    )
     snapshot = models.JSONField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The map and ratings as they were when completed; results render from it.",
+        help_text="The target and ratings as they were when completed; results render from it.",
     )
 
     summary = models.JSONField(
@@ -255,8 +73,10 @@ class Audit(models.Model):
         indexes = [models.Index(fields=["owner", "-created_at"], name="audit_owner_recent")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(completed_at__isnull=True, snapshot__isnull=True)
-                | Q(completed_at__isnull=False, snapshot__isnull=False),
+                condition=Q(
+                    completed_at__isnull=True, snapshot__isnull=True, map_snapshot__isnull=True
+                )
+                | Q(completed_at__isnull=False, snapshot__isnull=False, map_snapshot__isnull=False),
                 name="completed_audit_has_snapshot",
             )
         ]
@@ -319,33 +139,47 @@ class Audit(models.Model):
         rows = self.ratings.values_list("skill__slug", "value", "note")
         return {slug: (value, note) for slug, value, note in rows}
 
-    def complete(self, snapshot: dict[str, Any], skill_slugs: list[str]) -> None:
-        """Close the audit, keeping what it was scored against; every skill must be rated."""
+    def complete(self, guide: Guide) -> None:
+        """Close the audit, keeping what it was scored against; every skill must be rated.
+
+        The one place a completed audit's snapshot is made (Audit.taken reads it): the map,
+        stored once per distinct content in a MapSnapshot, and this audit's own target,
+        ratings and notes.
+        """
         with transaction.atomic():
             # The target as it is now, not as this instance read it: another tab may have moved it.
             self.track = self._lock().track
             ratings = self.ratings_by_slug()
-            missing = [slug for slug in skill_slugs if slug not in ratings]
+            missing = [s.slug for s in guide.map.skills if s.slug not in ratings]
             if missing:
                 raise AuditIncomplete(missing)
             now = timezone.now()
+            self.map_snapshot = MapSnapshot.objects.for_content(guide.content())
             self.snapshot = {
-                **snapshot,
                 "track": self.track.slug,
                 "ratings": {slug: value for slug, (value, _) in ratings.items()},
                 "notes": {slug: note for slug, (_, note) in ratings.items() if note},
             }
-            taken = scoring.SkillMap.from_dict(snapshot["map"])
-            target = taken.track(self.track.slug)
-            self.summary = (
-                scoring.summary(scoring.assess(taken, target, self.snapshot["ratings"]))
-                if target is not None
-                else None
-            )
             self.completed_at = now
+            self.summary = self.taken().summary()
             Audit.objects.filter(pk=self.pk).update(
-                snapshot=self.snapshot, summary=self.summary, completed_at=now, updated_at=now
+                map_snapshot=self.map_snapshot,
+                snapshot=self.snapshot,
+                summary=self.summary,
+                completed_at=now,
+                updated_at=now,
             )
+
+    def taken(self) -> Taken:
+        """What this completed audit was scored against, as it was then."""
+        if self.snapshot is None or self.map_snapshot is None:
+            raise AuditIncomplete([])
+        return Taken(
+            guide=Guide.from_content(self.map_snapshot.content, digest=self.map_snapshot.digest),
+            track=self.snapshot["track"],
+            ratings=self.snapshot["ratings"],
+            notes=self.snapshot.get("notes", {}),
+        )
 
     def copy_for(self, owner: Any) -> Audit:
         """A new, open audit for the same track, pre-filled with these ratings."""
@@ -378,6 +212,34 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill}: {self.value}"
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A completed audit as it was taken: the guide then, the target, ratings and notes."""
+
+    guide: Guide
+    track: str
+    ratings: dict[str, int]
+    notes: dict[str, str]
+
+    def assessment(self) -> scoring.Assessment | None:
+        target = self.guide.map.track(self.track)
+        return scoring.assess(self.guide.map, target, self.ratings) if target else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the export: the map and passages as they were, the target, ratings and notes."""
+        return {
+            **self.guide.content(),
+            "track": self.track,
+            "ratings": self.ratings,
+            "notes": self.notes,
+        }
+
+    def summary(self) -> dict[str, Any] | None:
+        """What history and progress pages keep of it, without the map."""
+        assessment = self.assessment()
+        return scoring.summary(assessment) if assessment else None
 
 
 class AuditClosed(Exception):

@@ -1,127 +1,51 @@
+"""People's audits: starting one, rating, results, history, progress, export and deletion."""
+
 from __future__ import annotations
 
-from datetime import timedelta
+import csv
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseNotModified,
-    JsonResponse,
-)
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from audits import scoring
+from audits import charts, scoring
+from audits.accounts import AuthenticatedHttpRequest, remember_audit, session_audit_ids
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
-from audits.models import Audit, AuditClosed, AuditIncomplete, Track
+from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
 from audits.ratelimit import rate_limited
-from audits.reference import Guide, current_guide
+from skillmap.guide import Guide, current_guide
+from skillmap.models import Track
+
+EXPORT_FORMAT = "skillmap-audits/2"
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-# --- The map --------------------------------------------------------------------------------
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    guide = current_guide()
-    return map_page(request, guide, "audits/home.html", {"guide": guide, "map": guide.map})
-
-
-@require_safe
-def track(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = current_guide()
-    chosen = guide.map.track(slug)
-    if chosen is None:
-        raise Http404("No track by that name.")
-    focus, fallback = chosen.focus()
-    context = {
-        "map": guide.map,
-        "track": chosen,
-        "focus": focus,
-        "focus_is_fallback": fallback,
-        "rows": [(b, chosen.cell(b.slug)) for b in guide.map.buckets],
-    }
-    return map_page(request, guide, "audits/track.html", context)
-
-
-# Pages that depend only on the map, rendered once per revision for anonymous visitors.
-_anonymous_pages: dict[tuple[int, str], str] = {}
-
-
-def map_page(
-    request: HttpRequest, guide: Guide, template: str, context: dict[str, Any]
-) -> HttpResponse:
-    """A page of the map: the same for every anonymous visitor, so it carries no per-visitor
-    token, is rendered once per map revision, and is revalidated by ETag (a 304 when unchanged).
-    A signed-in visitor (their nav) or one with a message waiting gets a private render."""
-    if request.user.is_authenticated or len(messages.get_messages(request)):
-        response = render(request, template, context)
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
-    etag = f'"map-{guide.revision}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        key = (guide.revision, request.path)
-        html = _anonymous_pages.get(key)
-        if html is None:
-            if any(revision != guide.revision for revision, _ in _anonymous_pages):
-                _anonymous_pages.clear()
-            html = loader.render_to_string(template, {**context, "cacheable": True}, request)
-            _anonymous_pages[key] = html
-        response = HttpResponse(html)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    return response
-
-
 # --- Starting an audit ----------------------------------------------------------------------
-
-SESSION_AUDITS = "audit_ids"
-SESSION_AUDITS_MAX = 50
-
-
-def session_audit_ids(request: HttpRequest) -> list[str]:
-    return list(request.session.get(SESSION_AUDITS, []))
-
-
-def remember_audit(request: HttpRequest, audit: Audit) -> None:
-    """An anonymous visitor's audits belong to their browser session until they sign in."""
-    if request.user.is_authenticated:
-        return
-    ids = [str(audit.public_id), *session_audit_ids(request)]
-    request.session[SESSION_AUDITS] = ids[:SESSION_AUDITS_MAX]
 
 
 def get_audit_for_visitor(request: HttpRequest, public_id: UUID) -> Audit:
     """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists)."""
     visible = Audit.objects.for_visitor(request.user, session_audit_ids(request))
     return get_object_or_404(visible.select_related("track"), public_id=public_id)
-
-
-def private(response: HttpResponse) -> HttpResponse:
-    """Someone's ratings: never in a shared cache, never shown again from the back button."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -144,29 +68,10 @@ def new_audit(request: HttpRequest) -> HttpResponse:
         form = TrackChoiceForm({"track": asked} if asked else None, skill_map=guide.map)
         if asked and not form.is_valid():
             status = 400
-    return private(
-        render(request, "audits/new.html", {"map": guide.map, "form": form}, status=status)
-    )
+    return render(request, "audits/new.html", {"map": guide.map, "form": form}, status=status)
 
 
 # --- Rating ---------------------------------------------------------------------------------
-
-
-def _audit_context(
-    audit: Audit, guide: Guide, form: RatingsForm, ratings: dict[str, int]
-) -> dict[str, Any]:
-    target = guide.map.track(audit.track.slug)
-    if target is None:  # the track's slug was changed in admin since this page was built
-        raise Http404("That track is no longer on the map.")
-    return {
-        "audit": audit,
-        "map": guide.map,
-        "guide": guide,
-        "form": form,
-        "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
-        "assessment": scoring.assess(guide.map, target, ratings),
-        "scale": scale_points(guide.map),
-    }
 
 
 def _closed(request: HtmxHttpRequest, audit: Audit) -> HttpResponse:
@@ -175,78 +80,103 @@ def _closed(request: HtmxHttpRequest, audit: Audit) -> HttpResponse:
     A live save gets only the explanation, for the panel it would have replaced.
     """
     template = "audits/closed.html#explanation" if request.htmx else "audits/closed.html"
-    return private(render(request, template, {"audit": audit}, status=409))
+    return render(request, template, {"audit": audit}, status=409)
+
+
+OpenAuditView = Callable[[HtmxHttpRequest, Audit, Guide], HttpResponse]
+
+
+def open_audit(view: OpenAuditView) -> Callable[[HtmxHttpRequest, UUID], HttpResponse]:
+    """For the views that change an audit: the visitor's own audit (404 otherwise) and today's
+    guide. A completed audit is closed to changes: reading it leads to its results, and a
+    write is answered with why nothing changed."""
+
+    @wraps(view)
+    def wrapped(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+        the_audit = get_audit_for_visitor(request, public_id)
+        if the_audit.is_complete:
+            if request.method == "POST":
+                return _closed(request, the_audit)
+            return redirect("audits:results", public_id=the_audit.public_id)
+        try:
+            return view(request, the_audit, current_guide())
+        except AuditClosed:  # completed in another tab while this request ran
+            return _closed(request, the_audit)
+
+    return wrapped
+
+
+def _form_page(
+    request: HtmxHttpRequest,
+    audit: Audit,
+    guide: Guide,
+    form: RatingsForm | None = None,
+    status: int = 200,
+    whole_page: bool = False,
+    **extra: Any,
+) -> HttpResponse:
+    """The rating form, or (for htmx) just its panel, with the ratings stored now."""
+    stored = audit.ratings_by_slug()
+    if form is None:
+        form = RatingsForm(skill_map=guide.map, initial=stored)
+    target = guide.map.track(audit.track.slug)
+    if target is None:  # the track's slug was changed in admin since this page was built
+        raise Http404("That track is no longer on the map.")
+    ratings = {slug: value for slug, (value, _) in stored.items()}
+    context = {
+        "audit": audit,
+        "map": guide.map,
+        "guide": guide,
+        "form": form,
+        "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
+        "assessment": scoring.assess(guide.map, target, ratings),
+        "scale": scale_points(guide.map),
+        **extra,
+    }
+    partial = request.htmx and not whole_page
+    template = "audits/audit.html#panel" if partial else "audits/audit.html"
+    return render(request, template, context, status=status)
 
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("save")
-def audit(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+@open_audit
+def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
     """The rating form. Live saves (htmx) answer with the panel; a plain post redirects back."""
-    the_audit = get_audit_for_visitor(request, public_id)
-    if the_audit.is_complete:
-        if request.method == "POST":
-            return _closed(request, the_audit)
-        return redirect("audits:results", public_id=the_audit.public_id)
-    guide = current_guide()
-    status = 200
-    if request.method == "POST":
-        # A bound form shows what was posted, so the stored ratings are read once, afterwards.
-        form = RatingsForm(request.POST, skill_map=guide.map)
-        unknown = form.unknown_fields()
-        if unknown:
-            form.add_error(None, "These are not skills on the map: " + ", ".join(unknown) + ".")
-            status = 400
-        elif form.is_valid():
-            try:
-                the_audit.save_ratings(form.values())
-            except AuditClosed:
-                return _closed(request, the_audit)
-            if not request.htmx:
-                messages.success(request, "Your ratings are saved.")
-                return redirect(the_audit)
-        else:
-            status = 400
-        stored = the_audit.ratings_by_slug()
-    else:
-        stored = the_audit.ratings_by_slug()
-        form = RatingsForm(skill_map=guide.map, initial=stored)
-    ratings = {slug: value for slug, (value, _) in stored.items()}
-    context = _audit_context(the_audit, guide, form, ratings)
-    template = "audits/audit.html#panel" if request.htmx else "audits/audit.html"
-    return private(render(request, template, context, status=status))
+    if request.method != "POST":
+        return _form_page(request, the_audit, guide)
+    form = RatingsForm(request.POST, skill_map=guide.map)
+    unknown = form.unknown_fields()
+    if unknown:
+        form.add_error(None, "These are not skills on the map: " + ", ".join(unknown) + ".")
+        return _form_page(request, the_audit, guide, form, status=400)
+    if not form.is_valid():
+        return _form_page(request, the_audit, guide, form, status=400)
+    the_audit.save_ratings(form.values())
+    if not request.htmx:
+        messages.success(request, "Your ratings are saved.")
+        return redirect(the_audit)
+    return _form_page(request, the_audit, guide, form)
 
 
 @vary_on_headers("HX-Request")
 @require_POST
 @rate_limited("save")
-def change_track(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id)
-    if the_audit.is_complete:
-        return _closed(request, the_audit)
-    guide = current_guide()
+@open_audit
+def change_track(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
     form = TrackChoiceForm(request.POST, skill_map=guide.map)
-    stored = the_audit.ratings_by_slug()
-    status = 200
-    if form.is_valid():
-        try:
-            the_audit.change_track(Track.objects.get(slug=form.chosen().slug))
-        except AuditClosed:
-            return _closed(request, the_audit)
-        if not request.htmx:
-            messages.success(request, f"Your target is now {the_audit.track.name}.")
-            return redirect(the_audit)
-    else:
-        status = 400
+    if not form.is_valid():
         if not request.htmx:
             messages.error(request, str(form.errors["track"][0]))
-    ratings = {slug: value for slug, (value, _) in stored.items()}
-    context = _audit_context(
-        the_audit, guide, RatingsForm(skill_map=guide.map, initial=stored), ratings
-    )
-    context["track_errors"] = form.errors.get("track")
-    template = "audits/audit.html#panel" if request.htmx else "audits/audit.html"
-    return private(render(request, template, context, status=status))
+        return _form_page(
+            request, the_audit, guide, status=400, track_errors=form.errors.get("track")
+        )
+    the_audit.change_track(Track.objects.get(slug=form.chosen().slug))
+    if not request.htmx:
+        messages.success(request, f"Your target is now {the_audit.track.name}.")
+        return redirect(the_audit)
+    return _form_page(request, the_audit, guide)
 
 
 @vary_on_headers("HX-Request")
@@ -254,30 +184,16 @@ def change_track(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 @rate_limited("start")
 def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
-    if the_audit.is_complete:
-        return redirect("audits:results", public_id=the_audit.public_id)
-    guide = current_guide()
-    try:
-        the_audit.complete(
-            {
-                "map": guide.map.to_dict(),
-                "revision": guide.revision,
-                "honest_point": guide.passages.get("honest_point", ""),
-            },
-            [s.slug for s in guide.map.skills],
-        )
-    except AuditClosed:
-        return redirect("audits:results", public_id=the_audit.public_id)
-    except AuditIncomplete as missing:
-        names = [s.name for s in guide.map.skills if s.slug in missing.missing]
-        stored = the_audit.ratings_by_slug()
-        form = RatingsForm(skill_map=guide.map, initial=stored)
-        context = _audit_context(
-            the_audit, guide, form, {slug: v for slug, (v, _) in stored.items()}
-        )
-        context["missing"] = names
-        return private(render(request, "audits/audit.html", context, status=400))
     url = reverse("audits:results", kwargs={"public_id": the_audit.public_id})
+    if not the_audit.is_complete:
+        guide = current_guide()
+        try:
+            the_audit.complete(guide)
+        except AuditIncomplete as missing:
+            names = [s.name for s in guide.map.skills if s.slug in missing.missing]
+            return _form_page(request, the_audit, guide, status=400, whole_page=True, missing=names)
+        except AuditClosed:  # completed in another tab meanwhile: its results are there
+            pass
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -289,66 +205,50 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not the_audit.is_complete:
         messages.info(request, "Rate every skill, then choose “See my results”.")
         return redirect(the_audit)
-    snapshot = the_audit.snapshot or {}
-    taken = scoring.SkillMap.from_dict(snapshot["map"])
-    target = taken.track(snapshot["track"])
-    if target is None:
+    taken = the_audit.taken()
+    assessment = taken.assessment()
+    if assessment is None:
         raise Http404("This audit's snapshot has no target track.")
-    assessment = scoring.assess(taken, target, snapshot["ratings"])
-    context: dict[str, Any] = {"audit": the_audit, "map": taken, "assessment": assessment}
-    # A completed audit's results never change, so they are rendered once and kept; the plan
-    # and the chart are worked out only for that one render.
-    key = f"results-body:{the_audit.public_id}"
-    body = cache.get(key)
-    if body is None:
-        body = loader.render_to_string(
-            "audits/results.html#body",
-            {**context, **_results_body(the_audit, taken, assessment)},
-            request,
-        )
-        cache.set(key, body, timeout=24 * 3600)
-    context["body"] = body
-    context.update(_against_today(request, taken, target, assessment))
-    return private(render(request, "audits/results.html", context))
+    context: dict[str, Any] = {
+        "audit": the_audit,
+        "map": taken.guide.map,
+        "assessment": assessment,
+        **_plan(the_audit, taken, assessment),
+        **_against_today(request, taken, assessment),
+    }
+    return render(request, "audits/results.html", context)
 
 
-def _results_body(
-    audit: Audit, taken: scoring.SkillMap, assessment: scoring.Assessment
-) -> dict[str, Any]:
-    """What only the rendered body needs: the six-week plan, the chart, the re-audit date."""
-    snapshot = audit.snapshot or {}
-    notes = snapshot.get("notes", {})
+def _plan(audit: Audit, taken: Taken, assessment: scoring.Assessment) -> dict[str, Any]:
+    """The six-week plan, the chart and the re-audit date."""
     plan = [
         (
             cell,
             [
-                (skill, assessment.ratings.get(skill.slug), notes.get(skill.slug, ""))
-                for skill in taken.skills_in(cell.bucket.slug)
+                (skill, assessment.ratings.get(skill.slug), taken.notes.get(skill.slug, ""))
+                for skill in taken.guide.map.skills_in(cell.bucket.slug)
             ],
         )
         for cell in assessment.focus_gaps
     ]
     return {
         "plan": plan,
-        "chart": _chart(assessment),
-        "honest_point": snapshot.get("honest_point", ""),
+        "chart": charts.results_chart(assessment),
+        "honest_point": taken.guide.passages.get("honest_point", ""),
         "reaudit_on": (audit.completed_at or timezone.now()) + timedelta(weeks=6),
     }
 
 
 def _against_today(
-    request: HttpRequest,
-    taken: scoring.SkillMap,
-    target: scoring.Track,
-    assessment: scoring.Assessment,
+    request: HttpRequest, taken: Taken, assessment: scoring.Assessment
 ) -> dict[str, Any]:
     """Whether the target's requirements changed since the audit; on request, the same ratings
     scored against today's map beside the ones they were taken against."""
     today_map = current_guide().map
-    today_track = today_map.track(target.slug)
+    today_track = today_map.track(taken.track)
     if today_track is None:
         return {"changed": True, "track_gone": True}
-    if not taken.requirements_differ(today_map, target.slug):
+    if not taken.guide.map.requirements_differ(today_map, taken.track):
         return {"changed": False}
     if request.GET.get("against") != "today":
         return {"changed": True}
@@ -358,37 +258,6 @@ def _against_today(
         "changed": True,
         "today": today,
         "comparison": [(c, now_by_bucket.get(c.bucket.slug)) for c in assessment.cells],
-    }
-
-
-def _chart(assessment: scoring.Assessment) -> dict[str, Any]:
-    """Geometry for the results page's SVG: a bar per bucket, a line at its target."""
-    left, span, row_height = 140, 340, 40
-    per_point = span / scoring.RATING_MAX
-    rows = []
-    for index, c in enumerate(assessment.cells):
-        row: dict[str, Any] = {
-            "y": index * row_height,
-            "label": c.bucket.short_name,
-            "focus": c.is_focus,
-            "bar": None,
-            "target_x": None,
-            "text": "not measured",
-        }
-        # The chart says what the table says: a cell with no level is not measured, so it
-        # gets no bar (a maths rating drawn against "Law / econ / IR / policy" would mislead).
-        if c.score is not None and c.target is not None:
-            row["bar"] = round(c.score * per_point, 1)
-            row["target_x"] = round(left + c.target * per_point, 1)
-            # Rounded as the table's |floatformat:"-1" rounds, so the two always agree.
-            row["text"] = f"{floatformat(c.score, -1)} / {c.target}"
-        rows.append(row)
-    return {
-        "rows": rows,
-        "left": left,
-        "span": span,
-        "width": left + span + 90,
-        "height": max(1, len(rows)) * row_height,
     }
 
 
@@ -406,30 +275,233 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect(fresh)
 
 
-# --- Operations -----------------------------------------------------------------------------
+# --- History and progress -------------------------------------------------------------------
 
 
-@never_cache
+@login_required
 @require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    audits = (
+        Audit.objects.filter(owner=request.user)
+        .select_related("track")
+        .defer("snapshot")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(audits, 20).get_page(request.GET.get("page"))
+    prefix = reverse("audits:history")
+    rows = [_history_row(a, prefix) for a in page.object_list]
+    return render(request, "audits/history.html", {"page": page, "rows": rows})
 
 
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    # Django's default re-checks CSRF, which reads the refused body again: a 500, not a 400.
-    return HttpResponse(loader.get_template("400.html").render({}, request), status=400)
+def _when(moment: datetime) -> tuple[str, str]:
+    local = timezone.localtime(moment)
+    return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
+    """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
+    started_iso, started = _when(audit.created_at)
+    done = _when(audit.completed_at) if audit.completed_at else None
+    url = f"{prefix}{audit.public_id}/"
+    return {
+        "track": audit.track.name,
+        "started": started,
+        "started_iso": started_iso,
+        "completed": done,
+        "headline": (audit.summary or {}).get("headline", ""),
+        "open_url": f"{url}results/" if done else url,
+        "open_text": "Results" if done else "Continue",
+        "open_hint": f" of the {audit.track.name} audit from {started}"
+        if done
+        else f" the {audit.track.name} audit from {started}",
+        "delete_url": f"{url}delete/",
+        "delete_hint": f" the {audit.track.name} audit from {started}",
+    }
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors or database: whatever broke may break them too.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+# --- Progress -------------------------------------------------------------------------------
+
+
+def _change(before: float | None, after: float | None) -> dict[str, Any]:
+    """How a score moved; `size` is unsigned, since the direction already says "up" or "down"."""
+    if before is None or after is None:
+        return {
+            "before": before,
+            "after": after,
+            "delta": None,
+            "size": None,
+            "direction": "not measured",
+        }
+    delta = round(after - before, 2)
+    direction = "up" if delta > 0 else "down" if delta < 0 else "same"
+    return {
+        "before": before,
+        "after": after,
+        "delta": delta,
+        "size": abs(delta),
+        "direction": direction,
+    }
+
+
+@login_required
+@require_safe
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What moved between two completed audits, and every bucket's score over time."""
+    completed = list(
+        Audit.objects.filter(owner=request.user, completed_at__isnull=False)
+        .select_related("track")
+        .defer("snapshot")
+        .order_by("completed_at", "id")
+    )
+    context: dict[str, Any] = {"completed": completed}
+    if len(completed) < 2:
+        return render(request, "audits/progress.html", context)
+
+    by_id = {str(a.public_id): a for a in completed}
+    earlier, later = completed[-2], completed[-1]
+    first, second = request.GET.get("a", ""), request.GET.get("b", "")
+    if first or second:
+        if first not in by_id or second not in by_id or first == second:
+            context["error"] = "Pick two different completed audits of yours to compare."
+            return render(request, "audits/progress.html", context, status=400)
+        earlier, later = sorted((by_id[first], by_id[second]), key=completed.index)
+
+    pair = Audit.objects.filter(pk__in=[earlier.pk, later.pk]).select_related("map_snapshot")
+    taken = {a.pk: a.taken() for a in pair}
+    before, after = taken[earlier.pk], taken[later.pk]
+    skill_map = after.guide.map
+    same_target = earlier.track_id == later.track_id
+    target = skill_map.track(after.track)
+    skills = [
+        {"skill": s, **_change(before.ratings.get(s.slug), after.ratings.get(s.slug))}
+        for s in skill_map.skills
+    ]
+    buckets = []
+    for bucket in skill_map.buckets:
+        cell = target.cell(bucket.slug) if target else None
+        row = _change(
+            (earlier.summary or {}).get("buckets", {}).get(bucket.slug),
+            (later.summary or {}).get("buckets", {}).get(bucket.slug),
+        )
+        buckets.append({"bucket": bucket, "cell": cell if same_target else None, **row})
+    context.update(
+        {
+            "earlier": earlier,
+            "later": later,
+            "same_target": same_target,
+            "skills": skills,
+            "buckets": buckets,
+            "chart": charts.progress_chart(completed, skill_map.buckets),
+        }
+    )
+    return render(request, "audits/progress.html", context)
+
+
+# --- Own your data --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    the_audit = get_audit_for_visitor(request, public_id)
+    if request.method == "POST":
+        the_audit.delete()
+        messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
+        # Not the map, whose shared anonymous page shows no messages (see delete_account).
+        return redirect("audits:history" if request.user.is_authenticated else "audits:new")
+    return render(request, "audits/delete.html", {"audit": the_audit})
+
+
+def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
+    ratings = Rating.objects.select_related("skill__bucket").order_by("skill__position", "id")
+    return list(
+        Audit.objects.filter(owner=request.user)
+        .select_related("track", "map_snapshot")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .order_by("created_at", "id")
+    )
+
+
+@login_required
+@require_safe
+def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everything: each audit with its ratings and, once completed, its snapshot."""
+    data = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now(),
+        "user": request.user.get_username(),
+        "audits": [
+            {
+                "id": str(a.public_id),
+                "track": {"slug": a.track.slug, "name": a.track.name},
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+                "completed_at": a.completed_at,
+                "ratings": [
+                    {
+                        "skill": r.skill.slug,
+                        "skill_name": r.skill.name,
+                        "bucket": r.skill.bucket.slug,
+                        "value": r.value,
+                        "note": r.note,
+                        "updated_at": r.updated_at,
+                    }
+                    for r in a.ratings.all()
+                ],
+                "summary": a.summary,
+                "snapshot": a.taken().as_dict() if a.is_complete else None,
+            }
+            for a in _export_audits(request)
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="skillmap-audits.json"'
+    return response
+
+
+CSV_COLUMNS = [
+    "audit_id",
+    "track",
+    "status",
+    "created_at",
+    "completed_at",
+    "skill",
+    "skill_name",
+    "bucket",
+    "value",
+    "note",
+]
+
+
+@login_required
+@require_safe
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One row per rating."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="skillmap-ratings.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for a in _export_audits(request):
+        for r in a.ratings.all():
+            writer.writerow(
+                [
+                    a.public_id,
+                    a.track.name,
+                    "completed" if a.is_complete else "in progress",
+                    a.created_at.isoformat(),
+                    a.completed_at.isoformat() if a.completed_at else "",
+                    r.skill.slug,
+                    r.skill.name,
+                    r.skill.bucket.slug,
+                    r.value,
+                    _csv_safe(r.note),
+                ]
+            )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Notes are the person's own words; keep a spreadsheet from running them as formulas."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -96,7 +96,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$HOST" \
 
 # Production settings, on a fresh SQLite database and static root of their own.
 export DJANGO_ENV=production
-export DJANGO_SETTINGS_MODULE=skillmap.settings
+export DJANGO_SETTINGS_MODULE=config.settings
 export ALLOWED_HOSTS="$HOST"
 export DATA_DIR="$WORK/data"
 export STATIC_ROOT="$WORK/static"

@@ -1,32 +1,10 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
-from audits import account_views, views
-from audits.ratelimit import rate_limited
+from skillmap import views
 
-FORM_METHODS = ["get", "head", "post", "options"]
+app_name = "skillmap"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("", include("audits.urls")),
-    path("account/", account_views.account, name="account"),
-    path("account/signup/", account_views.signup, name="signup"),
-    path("account/delete/", account_views.delete_account, name="delete_account"),
-    path("account/login/", account_views.LoginView.as_view(), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "account/password_reset/",
-        rate_limited("password_reset")(
-            auth_views.PasswordResetView.as_view(http_method_names=FORM_METHODS)
-        ),
-        name="password_reset",
-    ),
-    path("account/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
+    path("tracks/<slug:slug>/", views.track, name="track"),
 ]
-
-handler400 = "audits.views.bad_request"
-handler404 = "audits.views.page_not_found"
-handler500 = "audits.views.server_error"

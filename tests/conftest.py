@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
-from audits import reference, views
-from audits.models import Audit, Bucket, Level, Rating, Requirement, Skill, Track
+from audits.accounts import SESSION_AUDITS
+from audits.models import Audit, Rating
+from skillmap.guide import current_guide
+from skillmap.models import Bucket, Level, MapRevision, Requirement, Skill, Track
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple 42"
@@ -28,14 +30,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_reference_memo() -> Iterator[None]:
-    # Each test's rollback can change the map without a revision bump; never reuse a memo.
-    reference.forget()
-    views._anonymous_pages.clear()
-    cache.clear()  # rate-limit counters live in the cache
-    yield
-    reference.forget()
-    views._anonymous_pages.clear()
+def _empty_caches() -> None:
+    """Each test starts as a freshly started process: empty caches (rate-limit counters, the
+    process's copy of the map). A test's rollback can change the map without the admin."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -101,8 +100,8 @@ ALL_FOUR = {
 
 
 def grow_map_tenfold() -> None:
-    """Ten times the guide's map: 70 tracks of 4 requirements each, and 50 skills; published
-    as the admin publishes an edit."""
+    """Ten times the guide's map: 70 tracks of 4 requirements each, and 50 skills; the revision
+    moved on as an admin edit moves it."""
     buckets = list(Bucket.objects.all())
     levels = list(Level.objects.all())
     Track.objects.bulk_create(
@@ -128,7 +127,7 @@ def grow_map_tenfold() -> None:
         )
         for n in range(45)
     )
-    reference.publish()
+    MapRevision.bump()
 
 
 @pytest.fixture
@@ -146,15 +145,7 @@ def make_audit(db: None) -> Callable[..., Audit]:
         for slug, value in (ratings or {}).items():
             Rating.objects.create(audit=audit, skill=skills[slug], value=value)
         if complete:
-            guide = reference.current_guide()
-            audit.complete(
-                {
-                    "map": guide.map.to_dict(),
-                    "revision": guide.revision,
-                    "honest_point": guide.passages.get("honest_point", ""),
-                },
-                [s.slug for s in guide.map.skills],
-            )
+            audit.complete(current_guide())
         return audit
 
     return make
@@ -164,7 +155,7 @@ def session_client_with(audit: Audit) -> Client:
     """An anonymous browser whose session holds this audit."""
     client = Client()
     session = client.session
-    session[views.SESSION_AUDITS] = [str(audit.public_id)]
+    session[SESSION_AUDITS] = [str(audit.public_id)]
     session.save()
     return client
 

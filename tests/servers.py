@@ -160,7 +160,7 @@ def manage(env: Mapping[str, str], *args: str, check: bool = True, timeout: floa
 def base_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
     env.update(
-        DJANGO_SETTINGS_MODULE="skillmap.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY="skillmap-test-" + "k" * 40 + "-not-secret",
         DJANGO_ENV="development",
         DEBUG="false",

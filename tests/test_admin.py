@@ -8,15 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from audits.models import (
-    Bucket,
-    Level,
-    MapRevision,
-    Passage,
-    Requirement,
-    Skill,
-    Track,
-)
+from skillmap.models import Bucket, Level, MapRevision, Passage, Requirement, Skill, Track
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from audits import reference
-from audits.models import Level, Requirement, Track
+from skillmap.models import Level, MapRevision, Requirement, Track
 from tests.conftest import ALL_FOUR
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,7 @@ def compare_rows(html: str) -> dict[str, list[str]]:
 def test_an_unchanged_map_says_nothing(owner: User, owner_client: Client, make_audit) -> None:  # type: ignore[no-untyped-def]
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     Track.objects.filter(slug="policy-and-governance").update(name="Policy")  # another track
-    reference.publish()
+    MapRevision.bump()
     html = results(owner_client, audit)
     assert "The map has changed since this audit" not in html
     assert "against=today" not in html
@@ -51,7 +50,7 @@ def test_a_changed_target_is_flagged_and_rescored_on_request(
     cell.label = "Medium"
     cell.level = Level.objects.get(slug="medium")
     cell.save()
-    reference.publish()
+    MapRevision.bump()
 
     html = results(owner_client, audit)
     assert "The map has changed since this audit" in html
@@ -75,7 +74,7 @@ def test_a_target_no_longer_on_the_map_is_explained(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     Track.objects.filter(slug="research-scientist").update(slug="scientist")
-    reference.publish()
+    MapRevision.bump()
     html = results(owner_client, audit, "?against=today")
     assert "Research Scientist is no longer on the map" in html
     assert "Gap of 3: this is your six-week focus." in html

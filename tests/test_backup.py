@@ -52,21 +52,18 @@ print("DUMP" + json.dumps({
 MAKE = (
     """
 from django.contrib.auth.models import User
-from audits import reference
-from audits.models import Audit, Skill, Track
+from skillmap.guide import current_guide
+from audits.models import Audit
+from skillmap.models import Skill, Track
 
-guide = reference.current_guide()
+guide = current_guide()
 skill_ids = {s.slug: s.id for s in Skill.objects.all()}
 
 def make(owner, track, ratings, complete=False):
     audit = Audit.objects.create(owner=owner, track=Track.objects.get(slug=track))
     audit.save_ratings({skill_ids[s]: (v, n) for s, (v, n) in ratings.items()})
     if complete:
-        audit.complete(
-            {"map": guide.map.to_dict(), "revision": guide.revision,
-             "honest_point": guide.passages.get("honest_point", "")},
-            [s.slug for s in guide.map.skills],
-        )
+        audit.complete(guide)
     return audit
 
 alice = User.objects.create_user("alice", "alice@example.com", "correct horse 42")
@@ -91,7 +88,8 @@ make(None, "policy-and-governance", {"career-and-communication": (2, "anonymous"
 CHANGE = (
     """
 from django.contrib.auth.models import User
-from audits.models import Audit, Rating, Skill, Track
+from audits.models import Audit, Rating
+from skillmap.models import Skill, Track
 
 User.objects.filter(username="bob").delete()
 alice_open = Audit.objects.get(owner__username="alice", completed_at__isnull=True)
@@ -104,7 +102,8 @@ Audit.objects.create(owner=None, track=Track.objects.get(slug="research-engineer
 )
 
 WRITE_AFTER = """
-from audits.models import Audit, Skill, Track
+from audits.models import Audit
+from skillmap.models import Skill, Track
 fresh = Audit.objects.create(owner=None, track=Track.objects.get(slug="interpretability"))
 fresh.save_ratings({Skill.objects.get(slug="reading-papers").id: (3, "")})
 print("WROTE", fresh.pk, fresh.ratings.get().pk)

@@ -29,7 +29,8 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from audits import views
-from audits.models import Audit, Track
+from audits.models import Audit
+from skillmap.models import Track
 from tests import browser_tools as tools
 from tests.conftest import ALL_FOUR, PASSWORD
 

@@ -20,7 +20,7 @@ MakeAudit = Callable[..., Audit]
 FORM = "application/x-www-form-urlencoded"
 ONE_MB = 1024 * 1024
 JUST_OVER = 64 * 1024 + 1
-LEAKS = ("Traceback", 'File "', "skillmap.settings", "DJANGO_SETTINGS_MODULE")
+LEAKS = ("Traceback", 'File "', "config.settings", "DJANGO_SETTINGS_MODULE")
 
 
 def text(response: TestResponse) -> str:

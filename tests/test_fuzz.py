@@ -26,14 +26,15 @@ from django.test.client import MULTIPART_CONTENT, encode_multipart
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from audits.models import Audit, Rating, Skill
+from audits.models import Audit, Rating
+from skillmap.models import Skill
 from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
 
 MakeAudit = Callable[..., Audit]
 # 2000 examples: about 20 s on an idle 2-core machine. FUZZ_EXAMPLES=20000 for a longer hunt.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 
-# Every page of the app, from skillmap/urls.py and audits/urls.py; {id} takes an audit id.
+# Every page of the app, from config/urls.py and the apps' urls.py; {id} takes an audit id.
 ENDPOINTS = [
     "/",
     "/healthz",

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import Audit, Rating, Track
+from audits.models import Audit, Rating
+from skillmap.models import Track
 from tests.conftest import ALL_FOUR, session_client_with
 
 pytestmark = pytest.mark.django_db

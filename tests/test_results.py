@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
-from audits import reference
-from audits.models import Audit, Level, Requirement, Skill, Track
+from audits.models import Audit
+from skillmap.guide import current_guide
+from skillmap.models import Level, MapRevision, Requirement, Skill, Track
 from tests.conftest import ALL_FOUR
 
 MakeAudit = Callable[..., Audit]
@@ -409,7 +410,7 @@ def test_results_ignore_later_edits_to_the_map(
         question="Is this new?",
         position=9,
     )
-    reference.publish()
+    MapRevision.bump()
 
     after, changed = as_scored(fresh_page(owner_client, audit))
 
@@ -431,7 +432,7 @@ def test_results_ignore_later_deletions_of_cells_and_other_tracks(
 
     Requirement.objects.filter(track__slug="research-scientist").delete()
     Track.objects.get(slug="field-building-and-comms").delete()  # no audit targets it
-    reference.publish()
+    MapRevision.bump()
 
     after, changed = as_scored(fresh_page(owner_client, audit))
 
@@ -533,7 +534,7 @@ def test_completing_scores_against_the_target_as_it_is_now(make_audit: MakeAudit
     stale = Audit.objects.get(pk=audit.pk)
     # Another tab moves the target after this request read the audit.
     Audit.objects.filter(pk=audit.pk).update(track=Track.objects.get(slug="interpretability"))
-    guide = reference.current_guide()
+    guide = current_guide()
 
     stale.complete(
         {"map": guide.map.to_dict(), "revision": guide.revision, "honest_point": ""},

@@ -271,7 +271,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     }
     env.update(
         DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="skillmap.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="skillmap.example",
         DATA_DIR=str(tmp_path),

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from audits.models import Bucket, Level, MapRevision, Passage, Requirement, Skill, Track
+from skillmap.models import Bucket, Level, MapRevision, Passage, Requirement, Skill, Track
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from audits import views
-from audits.models import MapRevision, Requirement
+from skillmap.models import MapRevision, Requirement
 from tests.test_home import Node, parse
 
 pytestmark = pytest.mark.django_db

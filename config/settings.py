@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "skillmap",
     "audits",
 ]
 
@@ -108,20 +109,22 @@ MIDDLEWARE = [
     # High up, so even a response made by a middleware below (a bad Host's 400) carries them.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "audits.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    # Pages are private and unstored unless a view says otherwise (people's ratings are on them).
+    "config.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "audits.middleware.ErrorPageMiddleware",
+    "config.middleware.ErrorPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "skillmap.urls"
-WSGI_APPLICATION = "skillmap.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -172,14 +175,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "map" is each process's own copy of the map and of the anonymous map pages, keyed by the map's
+# revision and content digest (skillmap.guide). Always in process memory, never shared: a
+# restart rebuilds it from the tables, so a change made outside the admin shows after a restart.
+MAP_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "skillmap-map",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "map": MAP_CACHE,
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "map": MAP_CACHE,
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,7 +228,7 @@ if TRUSTED_PROXY_COUNT:
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "audits:history"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "skillmap:home"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

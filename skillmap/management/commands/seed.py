@@ -5,8 +5,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from audits.models import Bucket, Level, Passage, Skill, Track
-from audits.reference import publish
+from skillmap.models import Bucket, Level, MapRevision, Passage, Skill, Track
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "skills_map.json"
 
@@ -23,7 +22,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", FIXTURE, verbosity=0)
-            publish()
+            MapRevision.bump()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the guide's skills map: {Track.objects.count()} tracks, "

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 
 class ErrorPageMiddleware:
@@ -31,4 +32,21 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class PrivateByDefaultMiddleware:
+    """Every page is private and never stored unless its view says otherwise.
+
+    Most pages show someone's own ratings; the few that are the same for everyone (the map's
+    pages) set their own Cache-Control, and this leaves any response that has one alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -1,0 +1,105 @@
+"""Accounts: sign up, log in, the account page and deleting it; and the audits an anonymous
+visitor keeps in their browser session until they sign in, which then become theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from audits.forms import DeleteAccountForm, SignUpForm
+from audits.models import Audit
+from audits.ratelimit import rate_limited
+
+SESSION_AUDITS = "audit_ids"
+SESSION_AUDITS_MAX = 50
+
+
+def session_audit_ids(request: HttpRequest) -> list[str]:
+    return list(request.session.get(SESSION_AUDITS, []))
+
+
+def remember_audit(request: HttpRequest, audit: Audit) -> None:
+    """An anonymous visitor's audits belong to their browser session until they sign in."""
+    if request.user.is_authenticated:
+        return
+    ids = [str(audit.public_id), *session_audit_ids(request)]
+    request.session[SESSION_AUDITS] = ids[:SESSION_AUDITS_MAX]
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a @login_required view: its user is a real account."""
+
+    user: User
+
+
+def claim_session_audits(request: HttpRequest) -> int:
+    """Move this browser's anonymous audits to the account that just signed in."""
+    ids = session_audit_ids(request)
+    if not ids:
+        return 0
+    claimed = Audit.objects.filter(owner=None, public_id__in=ids).update(owner=request.user)
+    request.session.pop(SESSION_AUDITS, None)
+    return claimed
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+    http_method_names = ["get", "head", "post", "options"]  # a PUT is not a log-in
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if claimed := claim_session_audits(self.request):
+            messages.success(self.request, _kept(claimed))
+        return response
+
+
+def _kept(count: int) -> str:
+    return f"{count} audit{'s' if count != 1 else ''} from this browser moved to your account."
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("signup")
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("audits:history")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            claimed = claim_session_audits(request)
+        messages.success(request, "Welcome. " + (_kept(claimed) if claimed else ""))
+        return redirect("audits:history")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/account.html")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()  # the account's audits and ratings go with it (CASCADE)
+        messages.success(request, "Your account and all its audits are deleted.")
+        # Not the map: its anonymous page is shared and shows no messages, so this one would
+        # be lost there and turn up on some later page instead.
+        return redirect("login")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/delete_account.html", {"form": form}, status=status)

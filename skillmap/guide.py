@@ -1,0 +1,116 @@
+"""The guide as every page reads it: the map's values and the guide's passages.
+
+The tables are the only source of truth. Each process keeps the map it built from them in the
+"map" cache (process memory, see settings.CACHES), keyed by the map's revision: every request
+asks the database for the revision (one indexed query), and a process rebuilds its copy when
+the admin has moved it on. A change made any other way (a migration, `loaddata`, an `update()`
+in the shell, a restore) shows once the processes restart, since a restart starts them empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import caches
+
+from skillmap import models, values
+
+
+@dataclass(frozen=True)
+class Guide:
+    map: values.SkillMap
+    passages: dict[str, str]
+    revision: int
+    # Names this exact content: the ETag of the map's pages and the key of its stored snapshot.
+    digest: str = field(default="", compare=False)
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any], revision: int = 0, digest: str = "") -> Guide:
+        return cls(
+            map=values.SkillMap.from_dict(content["map"]),
+            passages=dict(content.get("passages", {})),
+            revision=revision,
+            digest=digest or models.MapSnapshot.digest_of(content),
+        )
+
+    def content(self) -> dict[str, Any]:
+        """The guide as stored in a MapSnapshot: everything a past result shows of the map."""
+        return {"map": self.map.to_dict(), "passages": self.passages}
+
+
+def current_guide() -> Guide:
+    number, changed_at = models.MapRevision.current()
+    key = f"guide:{number}:{changed_at}"
+    cache = caches["map"]
+    guide = cache.get(key)
+    if guide is None:
+        guide = build_guide(number)
+        cache.set(key, guide)
+    return guide
+
+
+def build_guide(revision: int = 0) -> Guide:
+    content = {"map": build_map().to_dict(), "passages": _passages()}
+    return Guide.from_content(content, revision)
+
+
+def _passages() -> dict[str, str]:
+    return dict(models.Passage.objects.order_by("slug").values_list("slug", "body"))
+
+
+def _level(level: models.Level | None) -> values.Level | None:
+    if level is None:
+        return None
+    return values.Level(
+        slug=level.slug,
+        name=level.name,
+        rank=level.rank,
+        target=level.target,
+        meaning=level.meaning,
+    )
+
+
+def build_map() -> values.SkillMap:
+    """The whole map in five queries, whatever its size."""
+    levels = [_level(lv) for lv in models.Level.objects.all()]
+    buckets = list(models.Bucket.objects.all())
+    skills = list(models.Skill.objects.select_related("bucket"))
+    tracks = list(models.Track.objects.all())
+    cells: dict[int, list[tuple[tuple[int, int], values.Cell]]] = {t.id: [] for t in tracks}
+    for requirement in models.Requirement.objects.select_related("bucket", "level").order_by():
+        cells[requirement.track_id].append(
+            (
+                (requirement.bucket.position, requirement.bucket_id),
+                values.Cell(
+                    bucket=requirement.bucket.slug,
+                    label=requirement.label,
+                    level=_level(requirement.level),
+                    rationale=requirement.rationale,
+                    updated_at=requirement.updated_at.isoformat(),
+                ),
+            )
+        )
+    return values.SkillMap(
+        buckets=tuple(
+            values.Bucket(
+                slug=b.slug, name=b.name, short_name=b.short_name, description=b.description
+            )
+            for b in buckets
+        ),
+        levels=tuple(lv for lv in levels if lv is not None),
+        skills=tuple(
+            values.Skill(
+                slug=s.slug, name=s.name, question=s.question, bucket=s.bucket.slug, id=s.id
+            )
+            for s in skills
+        ),
+        tracks=tuple(
+            values.Track(
+                slug=t.slug,
+                name=t.name,
+                cells=tuple(cell for _, cell in sorted(cells[t.id], key=lambda pair: pair[0])),
+            )
+            for t in tracks
+        ),
+    )

@@ -1,0 +1,237 @@
+"""The skills map: the guide's tracks, buckets, levels, skills and cells, which staff edit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to reference rows by slug, so they load into any database."""
+
+    def get_by_natural_key(self, slug: str) -> Any:
+        return self.get(slug=slug)
+
+
+class Passage(models.Model):
+    """A piece of the guide's prose, shown word for word (the big idea, how to read the table)."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Bucket(models.Model):
+    """One of the four clusters skills fall into."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(max_length=40, help_text="The matrix column heading.")
+    description = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Level(models.Model):
+    """How much of a bucket a track needs, and the 1–5 self-rating that meets it."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=40, unique=True)
+    rank = models.PositiveSmallIntegerField(
+        unique=True, help_text="1 is the lowest level. Also the level's weight in the fit rule."
+    )
+    meaning = models.CharField(max_length=300, blank=True)
+    target = models.PositiveSmallIntegerField(
+        help_text="The 1–5 self-rating that meets this level."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gte=1, target__lte=5), name="level_target_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="level_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Skill(models.Model):
+    """A concrete thing a person rates themselves on, in one bucket."""
+
+    slug = models.SlugField(unique=True)
+    bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="skills")
+    name = models.CharField(max_length=100)
+    question = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Track(models.Model):
+    """A career track: a mix of the four buckets."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("skillmap:track", args=[self.slug])
+
+
+class RequirementManager(models.Manager["Requirement"]):
+    def get_by_natural_key(self, track_slug: str, bucket_slug: str) -> Requirement:
+        return self.get(track__slug=track_slug, bucket__slug=bucket_slug)
+
+
+class Requirement(models.Model):
+    """One cell of the matrix: what a track asks of a bucket."""
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="requirements")
+    bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="requirements")
+    label = models.CharField(max_length=100, help_text="Exactly as the guide prints it.")
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text="Empty where the cell names an area rather than a level.",
+    )
+    rationale = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RequirementManager()
+
+    class Meta:
+        ordering = ["track__position", "bucket__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "bucket"], name="one_requirement_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track} / {self.bucket}: {self.label}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.track.slug, self.bucket.slug)
+
+    natural_key.dependencies = ["skillmap.track", "skillmap.bucket", "skillmap.level"]  # type: ignore[attr-defined]
+
+
+class MapRevision(models.Model):
+    """A counter the admin moves on whenever staff change the map (one row).
+
+    Each process keeps its copy of the map (skillmap.guide) for one revision, so an admin edit
+    shows at once everywhere; a change made any other way shows after a restart.
+    """
+
+    number = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="map_revision_singleton")]
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"
+
+    @classmethod
+    def current(cls) -> tuple[int, str]:
+        """The revision's number and when it moved: together they name one state of the map,
+        even where a rolled-back transaction has reused a number."""
+        row = cls.objects.filter(id=1).values_list("number", "changed_at").first()
+        return (row[0], row[1].isoformat()) if row else (0, "")
+
+    @classmethod
+    def bump(cls) -> None:
+        """Move the revision on: every process drops its copy of the map."""
+        with transaction.atomic():
+            updated = cls.objects.filter(id=1).update(
+                number=F("number") + 1, changed_at=timezone.now()
+            )
+            if not updated:
+                cls.objects.get_or_create(id=1, defaults={"number": 1})
+
+
+class MapSnapshotManager(models.Manager["MapSnapshot"]):
+    def for_content(self, content: dict[str, Any]) -> MapSnapshot:
+        """The stored snapshot of this content, stored now if it is new."""
+        digest = MapSnapshot.digest_of(content)
+        snapshot, _ = self.get_or_create(digest=digest, defaults={"content": content})
+        return snapshot
+
+
+class MapSnapshot(models.Model):
+    """The map as it stood when audits were completed against it: stored once per distinct
+    content (named by its SHA-256) and never changed, so every audit completed against the
+    same map shares one row, and later edits to the map never change a past result."""
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    content = models.JSONField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MapSnapshotManager()
+
+    class Meta:
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"map {self.digest[:12]}"
+
+    @staticmethod
+    def digest_of(content: dict[str, Any]) -> str:
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
