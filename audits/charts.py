@@ -9,6 +9,7 @@ from django.template.defaultfilters import floatformat
 
 from audits import scoring
 from audits.models import Audit
+from skillmap import values
 
 
 def results_chart(assessment: scoring.Assessment) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def results_chart(assessment: scoring.Assessment) -> dict[str, Any]:
     }
 
 
-def progress_chart(completed: list[Audit], buckets: tuple[scoring.Bucket, ...]) -> dict[str, Any]:
+def progress_chart(completed: list[Audit], buckets: tuple[values.Bucket, ...]) -> dict[str, Any]:
     """A line per bucket across completed audits; lines differ by dash and marker, not colour."""
     left, top, width, height = 40, 10, 440, 200
     count = len(completed)

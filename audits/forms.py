@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.html import format_html_join
 
 from audits import scoring
+from skillmap import values
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(scoring.RATING_MIN, scoring.RATING_MAX + 1)]
 # What each point of the 1–5 scale means, in the guide's terms: literacy, not a liability,
@@ -34,14 +35,14 @@ class TrackChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, skill_map: scoring.SkillMap, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, skill_map: values.SkillMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["track"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(t.slug, t.name) for t in skill_map.tracks]
         self.skill_map = skill_map
 
-    def chosen(self) -> scoring.Track:
+    def chosen(self) -> values.Track:
         track = self.skill_map.track(self.cleaned_data["track"])
         assert track is not None  # the choices are the map's tracks
         return track
@@ -58,7 +59,7 @@ class RatingsForm(forms.Form):
         self,
         data: QueryDict | None = None,
         *,
-        skill_map: scoring.SkillMap,
+        skill_map: values.SkillMap,
         initial: dict[str, tuple[int, str]] | None = None,
     ) -> None:
         super().__init__(data)
@@ -151,7 +152,7 @@ class RatingsForm(forms.Form):
         )
 
 
-def scale_points(skill_map: scoring.SkillMap) -> list[dict[str, Any]]:
+def scale_points(skill_map: values.SkillMap) -> list[dict[str, Any]]:
     return [
         {
             "value": value,

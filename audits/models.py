@@ -155,11 +155,11 @@ class Audit(models.Model):
                 raise AuditIncomplete(missing)
             now = timezone.now()
             self.map_snapshot = MapSnapshot.objects.for_content(guide.content())
-            self.snapshot = {
-                "track": self.track.slug,
-                "ratings": {slug: value for slug, (value, _) in ratings.items()},
-                "notes": {slug: note for slug, (_, note) in ratings.items() if note},
-            }
+            self.snapshot = self.own_snapshot(
+                self.track.slug,
+                {slug: value for slug, (value, _) in ratings.items()},
+                {slug: note for slug, (_, note) in ratings.items()},
+            )
             self.completed_at = now
             self.summary = self.taken().summary()
             Audit.objects.filter(pk=self.pk).update(
@@ -169,6 +169,17 @@ class Audit(models.Model):
                 completed_at=now,
                 updated_at=now,
             )
+
+    @staticmethod
+    def own_snapshot(
+        track_slug: str, ratings: dict[str, int], notes: dict[str, str]
+    ) -> dict[str, Any]:
+        """The part of a completed audit's snapshot that is its own (the map is shared)."""
+        return {
+            "track": track_slug,
+            "ratings": ratings,
+            "notes": {slug: note for slug, note in notes.items() if note},
+        }
 
     def taken(self) -> Taken:
         """What this completed audit was scored against, as it was then."""

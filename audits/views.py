@@ -42,10 +42,10 @@ class HtmxHttpRequest(HttpRequest):
 # --- Starting an audit ----------------------------------------------------------------------
 
 
-def get_audit_for_visitor(request: HttpRequest, public_id: UUID) -> Audit:
+def get_audit_for_visitor(request: HttpRequest, public_id: UUID, *related: str) -> Audit:
     """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists)."""
     visible = Audit.objects.for_visitor(request.user, session_audit_ids(request))
-    return get_object_or_404(visible.select_related("track"), public_id=public_id)
+    return get_object_or_404(visible.select_related("track", *related), public_id=public_id)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -201,7 +201,7 @@ def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_safe
 def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id)
+    the_audit = get_audit_for_visitor(request, public_id, "map_snapshot")
     if not the_audit.is_complete:
         messages.info(request, "Rate every skill, then choose “See my results”.")
         return redirect(the_audit)

@@ -55,9 +55,10 @@ unset DATABASE_URL REDIS_URL
 made=$("$PY" manage.py shell --verbosity 0 --no-imports -c '
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from audits import views
-from audits.models import Audit, Rating, Skill, Track
-from audits.reference import current_guide
+from audits import accounts
+from audits.models import Audit, Rating
+from skillmap.models import Skill, Track
+from skillmap.guide import current_guide
 guide = current_guide()
 ratings = {"python-and-pytorch": 4, "deep-learning-and-transformers": 3, "reading-papers": 2,
            "career-and-communication": 5, "math-you-actually-need": 3}
@@ -69,11 +70,9 @@ for slug in list(ratings)[:2]:
 done = Audit.objects.create(track=track)
 for slug, value in ratings.items():
     Rating.objects.create(audit=done, skill=skills[slug], value=value)
-done.complete({"map": guide.map.to_dict(), "revision": guide.revision,
-               "honest_point": guide.passages.get("honest_point", "")},
-              [s.slug for s in guide.map.skills])
+done.complete(guide)
 session = SessionStore()
-session[views.SESSION_AUDITS] = [str(form.public_id), str(done.public_id)]
+session[accounts.SESSION_AUDITS] = [str(form.public_id), str(done.public_id)]
 session.create()
 print(form.get_absolute_url(), done.get_absolute_url() + "results/",
       f"{settings.SESSION_COOKIE_NAME}={session.session_key}")

@@ -40,7 +40,7 @@ class Guide:
 
 
 def current_guide() -> Guide:
-    number, changed_at = models.MapRevision.current()
+    number, changed_at = models.MapRevision.current_state()
     key = f"guide:{number}:{changed_at}"
     cache = caches["map"]
     guide = cache.get(key)

@@ -101,7 +101,7 @@ class Database:
         """{(audit public id, skill slug): (value, note)}; fails if a pair has two rows."""
         rows = self.query(
             "SELECT a.public_id, s.slug, r.value, r.note FROM audits_rating r "
-            "JOIN audits_audit a ON a.id = r.audit_id JOIN audits_skill s ON s.id = r.skill_id"
+            "JOIN audits_audit a ON a.id = r.audit_id JOIN skillmap_skill s ON s.id = r.skill_id"
         )
         stored: dict[tuple[str, str], tuple[int, str]] = {}
         for public_id, slug, value, note in rows:

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from audits import views
+from audits import accounts
 from audits.models import Audit, Rating
 from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
 
@@ -297,7 +297,7 @@ def test_signing_up_claims_this_browsers_audits(anon_client: Client) -> None:
     assert audit.owner == user
     assert unfinished.owner == user
     assert theirs.owner is None
-    assert views.SESSION_AUDITS not in anon_client.session
+    assert accounts.SESSION_AUDITS not in anon_client.session
 
     history = anon_client.get("/audits/")
     html = history.content.decode()

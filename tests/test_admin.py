@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
@@ -87,7 +88,7 @@ def requirement(track: str, bucket: str) -> Requirement:
 
 def test_track_editor_changes_a_requirement(editor_client: Client) -> None:
     cell = requirement("research-engineer", "domain")
-    url = f"/admin/audits/requirement/{cell.pk}/change/"
+    url = f"/admin/skillmap/requirement/{cell.pk}/change/"
     data = form_data(editor_client, url, "requirement_form")
     assert data["label"] == ["Math, moderate"]
     data["label"] = ["Math, moderate (linear algebra first)"]
@@ -97,7 +98,7 @@ def test_track_editor_changes_a_requirement(editor_client: Client) -> None:
     response = editor_client.post(url, data)
 
     assert response.status_code == 302
-    assert response["Location"] == "/admin/audits/requirement/"
+    assert response["Location"] == "/admin/skillmap/requirement/"
     cell.refresh_from_db()
     assert cell.label == "Math, moderate (linear algebra first)"
     assert cell.rationale == "Engineers read the maths; they rarely derive it."
@@ -111,7 +112,7 @@ def test_a_requirement_edit_shows_on_home_at_once(
     first = anon_client.get("/")
     assert "Math, heavy" in first.content.decode()
     cell = requirement("research-scientist", "domain")
-    url = f"/admin/audits/requirement/{cell.pk}/change/"
+    url = f"/admin/skillmap/requirement/{cell.pk}/change/"
     data = form_data(editor_client, url, "requirement_form")
     data["label"] = ["Math, very heavy"]
     assert editor_client.post(url, data).status_code == 302
@@ -129,7 +130,7 @@ def test_a_track_edit_with_its_requirement_inline_shows_on_home_at_once(
 ) -> None:
     first = anon_client.get("/")
     track = Track.objects.get(slug="interpretability")
-    url = f"/admin/audits/track/{track.pk}/change/"
+    url = f"/admin/skillmap/track/{track.pk}/change/"
     data = form_data(editor_client, url, "track_form")
     assert data["requirements-TOTAL_FORMS"] == ["4"]
     research = next(
@@ -164,17 +165,40 @@ def test_a_track_edit_with_its_requirement_inline_shows_on_home_at_once(
 
 
 def test_track_editors_group_has_exactly_the_map_permissions() -> None:
+    """By rule: every permission of every model in the map app, and none of audits or auth."""
     group = Group.objects.get(name="Track editors")
     perms = {
         (p.content_type.app_label, p.codename)
         for p in group.permissions.select_related("content_type")
     }
+    map_models = [m._meta.model_name for m in apps.get_app_config("skillmap").get_models()]
+    assert {"track", "bucket", "skill", "level", "requirement", "passage"} <= set(map_models)
     assert perms == {
-        ("audits", f"{action}_{model}")
+        ("skillmap", f"{action}_{model}")
         for action in ("add", "change", "delete", "view")
-        for model in ("track", "bucket", "skill", "level", "requirement", "passage")
+        for model in map_models
     }
-    assert Permission.objects.filter(group=group).count() == 24
+    assert not {app for app, _ in perms} & {"audits", "auth", "sessions", "axes"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_map_model_is_granted_to_track_editors_on_migrate(seeded_transactional: None) -> None:
+    """A model added to the map later gets its permissions in the group at the next migrate,
+    with no list to update; a model of another app never does."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    group = Group.objects.get(name="Track editors")
+    newcomer = ContentType.objects.create(app_label="skillmap", model="newcomer")
+    outsider = ContentType.objects.create(app_label="audits", model="outsider")
+    for content_type in (newcomer, outsider):
+        Permission.objects.create(
+            content_type=content_type, codename=f"change_{content_type.model}", name="x"
+        )
+    call_command("migrate", verbosity=0)
+    granted = set(group.permissions.values_list("codename", flat=True))
+    assert "change_newcomer" in granted
+    assert "change_outsider" not in granted
 
 
 @pytest.mark.parametrize("url", ["/admin/auth/user/", "/admin/audits/audit/"])
@@ -185,12 +209,12 @@ def test_track_editor_cannot_see_users_or_audits(editor_client: Client, url: str
 @pytest.mark.parametrize(
     "url",
     [
-        "/admin/audits/track/",
-        "/admin/audits/bucket/",
-        "/admin/audits/skill/",
-        "/admin/audits/level/",
-        "/admin/audits/requirement/",
-        "/admin/audits/passage/",
+        "/admin/skillmap/track/",
+        "/admin/skillmap/bucket/",
+        "/admin/skillmap/skill/",
+        "/admin/skillmap/level/",
+        "/admin/skillmap/requirement/",
+        "/admin/skillmap/passage/",
     ],
 )
 def test_track_editor_sees_the_map(editor_client: Client, url: str) -> None:
@@ -198,13 +222,13 @@ def test_track_editor_sees_the_map(editor_client: Client, url: str) -> None:
 
 
 def test_anonymous_visitor_is_sent_to_the_admin_login(anon_client: Client) -> None:
-    response = anon_client.get("/admin/audits/track/")
+    response = anon_client.get("/admin/skillmap/track/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/admin/audits/track/"
+    assert response["Location"] == "/admin/login/?next=/admin/skillmap/track/"
 
 
 def test_a_signed_in_non_staff_user_is_sent_to_the_admin_login(owner_client: Client) -> None:
-    response = owner_client.get("/admin/audits/track/")
+    response = owner_client.get("/admin/skillmap/track/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
@@ -222,7 +246,7 @@ def test_deleting_a_level_in_use_is_refused_not_a_crash(editor_client: Client) -
     high = Level.objects.get(slug="high")
     before, revision = _counts(), MapRevision.current()
 
-    response = editor_client.post(f"/admin/audits/level/{high.pk}/delete/", {"post": "yes"})
+    response = editor_client.post(f"/admin/skillmap/level/{high.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -239,7 +263,7 @@ def test_deleting_a_level_in_use_from_the_list_is_refused(editor_client: Client)
     before = _counts()
 
     response = editor_client.post(
-        "/admin/audits/level/",
+        "/admin/skillmap/level/",
         {"action": "delete_selected", "_selected_action": [str(medium.pk)], "post": "yes"},
     )
 

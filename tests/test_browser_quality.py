@@ -28,7 +28,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from audits import views
+from audits import accounts
 from audits.models import Audit
 from skillmap.models import Track
 from tests import browser_tools as tools
@@ -101,7 +101,7 @@ def logged_in_cookie(user: User, base_url: str) -> SetCookieParam:
 def anonymous_cookie(audits: list[Audit], base_url: str) -> SetCookieParam:
     """A visitor's browser session that holds these audits, as if it had started them."""
     session = SessionStore()
-    session[views.SESSION_AUDITS] = [str(a.public_id) for a in audits]
+    session[accounts.SESSION_AUDITS] = [str(a.public_id) for a in audits]
     session.create()
     return _session_cookie(session.session_key or "", base_url)
 
@@ -153,7 +153,7 @@ def _pages(make_audit: Callable[..., Audit], owner: User) -> tuple[list[Visit], 
         Visit("delete-audit", f"/audits/{mine.public_id}/delete/", "owner"),
         Visit(
             "admin-track-change",
-            f"/admin/audits/track/{Track.objects.get(slug='research-scientist').pk}/change/",
+            f"/admin/skillmap/track/{Track.objects.get(slug='research-scientist').pk}/change/",
             "admin",
         ),
     ]

@@ -274,7 +274,7 @@ def test_a_crash_is_500_with_our_page(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken() -> None:
         raise RuntimeError("the map is on fire")
 
-    monkeypatch.setattr("audits.views.current_guide", broken)
+    monkeypatch.setattr("skillmap.views.current_guide", broken)
     response = Client(raise_request_exception=False).get("/tracks/research-scientist/")
     assert_our_page(response, 500, "Something went wrong")
     assert "the map is on fire" not in text(response)

@@ -79,7 +79,7 @@ def test_json_export_has_every_audit_with_ratings_summary_and_snapshot(
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="skillmap-audits.json"'
     data = json.loads(response.content)
-    assert data["format"] == "skillmap-audits/1"
+    assert data["format"] == "skillmap-audits/2"
     assert data["user"] == "owner"
     assert data["exported_at"]
 
@@ -102,7 +102,12 @@ def test_json_export_has_every_audit_with_ratings_summary_and_snapshot(
     assert first["summary"]["headline"] == "Gap of 3 in Research"
     assert first["summary"] == done.summary
     # The snapshot is what the results were scored against: the map and the ratings.
-    assert first["snapshot"] == json.loads(json.dumps(done.snapshot))
+    assert done.map_snapshot is not None
+    assert first["snapshot"] == json.loads(
+        json.dumps({**done.map_snapshot.content, **(done.snapshot or {})})
+    )
+    assert first["snapshot"]["map"]["tracks"][0]["name"] == "Research Scientist"
+    assert first["snapshot"]["passages"]["honest_point"].startswith("The point of rating")
     assert first["snapshot"]["ratings"] == ALL_FOUR
     assert first["snapshot"]["notes"] == {"reading-papers": "I skim the abstract"}
     assert first["snapshot"]["track"] == "research-scientist"
@@ -120,7 +125,7 @@ def test_json_export_has_every_audit_with_ratings_summary_and_snapshot(
 
 def test_json_export_with_no_audits(owner_client: Client) -> None:
     data = json.loads(owner_client.get("/audits/export.json").content)
-    assert data["format"] == "skillmap-audits/1"
+    assert data["format"] == "skillmap-audits/2"
     assert data["audits"] == []
 
 

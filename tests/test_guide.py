@@ -128,7 +128,8 @@ def test_a_data_migration_shows_after_a_restart(seeded_transactional: None) -> N
 
 RENDER_HOME = (
     "from django.test import Client; "
-    "print('LABEL' if 'Math, heavy' in Client().get('/').content.decode() else 'OTHER')"
+    "page = Client().get('/', headers={'host': '127.0.0.1'}); assert page.status_code == 200; "
+    "print('LABEL' if 'Math, heavy' in page.content.decode() else 'OTHER')"
 )
 
 
@@ -138,6 +139,8 @@ def test_a_restore_shows_after_a_restart(tmp_path: Path) -> None:
     shows the restored map."""
     with fresh_database(tmp_path, collect_static=True) as db:
         backup = tmp_path / "before.backup"
+        before = manage(db.env, "shell", "--no-imports", "--command", RENDER_HOME)
+        assert "LABEL" in before.stdout
         manage(db.env, "backup", str(backup))
         change = (
             "from skillmap.models import MapRevision, Requirement; "

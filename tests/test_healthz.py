@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from audits import views
+from config import views
 
 pytestmark = pytest.mark.django_db
 

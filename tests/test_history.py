@@ -178,7 +178,7 @@ def test_history_does_not_load_snapshots(
         owner_client.get("/audits/")
     listing = captured.captured_queries[-1]["sql"]
     assert "summary" in listing
-    assert "snapshot" not in listing
+    assert '"snapshot"' not in listing
 
 
 # --- Deleting an audit ----------------------------------------------------------------------

@@ -175,7 +175,7 @@ def test_track_editors_cannot_read_audits_in_the_admin(
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     # They are staff, and may edit the map...
     assert editor_client.get("/admin/").status_code == 200
-    assert editor_client.get("/admin/audits/track/").status_code == 200
+    assert editor_client.get("/admin/skillmap/track/").status_code == 200
     # ...but people's audits are not theirs to read.
     assert editor_client.get("/admin/audits/audit/").status_code == 403
     assert editor_client.get(f"/admin/audits/audit/{audit.pk}/change/").status_code == 403

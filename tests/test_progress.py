@@ -237,6 +237,7 @@ def completed_copies(audit: Audit, count: int) -> None:
             owner=audit.owner,
             track_id=audit.track_id,
             snapshot=audit.snapshot,
+            map_snapshot=audit.map_snapshot,
             summary=audit.summary,
             completed_at=start + timedelta(hours=i),
         )

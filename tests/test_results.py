@@ -134,8 +134,9 @@ def test_completing_keeps_a_snapshot_and_shows_results(
     assert audit.snapshot is not None
     assert audit.snapshot["track"] == "research-scientist"
     assert audit.snapshot["ratings"] == ALL_FOUR
-    assert audit.snapshot["honest_point"] == HONEST_POINT
-    snapshot_map = audit.snapshot["map"]
+    assert audit.map_snapshot is not None
+    assert audit.map_snapshot.content["passages"]["honest_point"] == HONEST_POINT
+    snapshot_map = audit.map_snapshot.content["map"]
     assert len(snapshot_map["tracks"]) == 7
     assert [s["slug"] for s in snapshot_map["skills"]] == list(ALL_FOUR)
     assert [lv["name"] for lv in snapshot_map["levels"]] == [
@@ -495,7 +496,7 @@ def test_admin_explains_why_a_row_in_use_cannot_be_deleted(
     before = without_tokens(page(owner_client, audit))
     kinds: dict[str, type[Skill | Track | Level]] = {"skill": Skill, "track": Track, "level": Level}
     row = kinds[model]._default_manager.get(slug=slug)
-    url = f"/admin/audits/{model}/{row.pk}/delete/"
+    url = f"/admin/skillmap/{model}/{row.pk}/delete/"
 
     shown = editor_client.get(url)
     posted = editor_client.post(url, {"post": "yes"})
@@ -536,9 +537,6 @@ def test_completing_scores_against_the_target_as_it_is_now(make_audit: MakeAudit
     Audit.objects.filter(pk=audit.pk).update(track=Track.objects.get(slug="interpretability"))
     guide = current_guide()
 
-    stale.complete(
-        {"map": guide.map.to_dict(), "revision": guide.revision, "honest_point": ""},
-        [s.slug for s in guide.map.skills],
-    )
+    stale.complete(guide)
 
     assert Audit.objects.get(pk=audit.pk).snapshot["track"] == "interpretability"  # type: ignore[index]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from audits import scoring
+from skillmap import values
 from tests.conftest import ALL_FOUR
 
 LEVELS = [
@@ -100,10 +100,10 @@ def guide_dict() -> dict[str, Any]:
     }
 
 
-GUIDE = scoring.SkillMap.from_dict(guide_dict())
+GUIDE = values.SkillMap.from_dict(guide_dict())
 
 
-def track(slug: str) -> scoring.Track:
+def track(slug: str) -> values.Track:
     found = GUIDE.track(slug)
     assert found is not None
     return found
@@ -236,7 +236,7 @@ def test_valid_rating_is_one_to_five() -> None:
 
 
 def test_snapshot_round_trip_survives_json() -> None:
-    restored = scoring.SkillMap.from_dict(json.loads(json.dumps(GUIDE.to_dict())))
+    restored = values.SkillMap.from_dict(json.loads(json.dumps(GUIDE.to_dict())))
 
     assert restored == GUIDE
     assert "revision" not in GUIDE.to_dict()
@@ -245,7 +245,7 @@ def test_snapshot_round_trip_survives_json() -> None:
 def test_requirements_differ() -> None:
     data = guide_dict()
     data["tracks"][0]["cells"][0]["label"] = "Higher"
-    changed = scoring.SkillMap.from_dict(data)
+    changed = values.SkillMap.from_dict(data)
 
     assert GUIDE.requirements_differ(changed, "research-scientist")
     assert not GUIDE.requirements_differ(changed, "research-engineer")
@@ -332,7 +332,7 @@ def test_fit_positions_follow_shortfall(ratings: dict[str, int], track_slug: str
 slugs = st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=12)
 names = st.text(min_size=1, max_size=20)
 levels_strategy = st.builds(
-    scoring.Level,
+    values.Level,
     slug=slugs,
     name=names,
     rank=st.integers(1, 9),
@@ -342,15 +342,15 @@ levels_strategy = st.builds(
 
 
 @st.composite
-def skill_maps(draw: st.DrawFn) -> scoring.SkillMap:
+def skill_maps(draw: st.DrawFn) -> values.SkillMap:
     bucket_slugs = draw(st.lists(slugs, min_size=1, max_size=5, unique=True))
     levels = tuple(draw(st.lists(levels_strategy, max_size=5)))
     buckets = tuple(
-        scoring.Bucket(slug=b, name=draw(names), short_name=draw(names), description=draw(names))
+        values.Bucket(slug=b, name=draw(names), short_name=draw(names), description=draw(names))
         for b in bucket_slugs
     )
     skills = tuple(
-        scoring.Skill(
+        values.Skill(
             slug=slug,
             name=draw(names),
             question=draw(names),
@@ -360,11 +360,11 @@ def skill_maps(draw: st.DrawFn) -> scoring.SkillMap:
         for slug in draw(st.lists(slugs, max_size=6, unique=True))
     )
     tracks = tuple(
-        scoring.Track(
+        values.Track(
             slug=slug,
             name=draw(names),
             cells=tuple(
-                scoring.Cell(
+                values.Cell(
                     bucket=b,
                     label=draw(names),
                     level=draw(st.one_of(st.none(), st.sampled_from(levels))) if levels else None,
@@ -376,12 +376,12 @@ def skill_maps(draw: st.DrawFn) -> scoring.SkillMap:
         )
         for slug in draw(st.lists(slugs, max_size=4, unique=True))
     )
-    return scoring.SkillMap(buckets, levels, skills, tracks, revision=draw(st.integers(0, 99)))
+    return values.SkillMap(buckets, levels, skills, tracks)
 
 
 @given(skill_map=skill_maps())
-def test_to_dict_from_dict_round_trips(skill_map: scoring.SkillMap) -> None:
+def test_to_dict_from_dict_round_trips(skill_map: values.SkillMap) -> None:
     # The snapshot is stored as JSON, so the round trip goes through it too.
     stored = json.loads(json.dumps(skill_map.to_dict()))
 
-    assert scoring.SkillMap.from_dict(stored) == replace(skill_map, revision=0)
+    assert values.SkillMap.from_dict(stored) == skill_map

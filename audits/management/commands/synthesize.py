@@ -2,7 +2,7 @@
 
 Reproducible (one `random.Random(seed)` drives everything, UUIDs included) and fast: rows go in
 with `bulk_create` in batches, one transaction per batch, and nothing is computed per row that
-can be computed once (the password hash, each track's snapshot base, each distinct summary).
+can be computed once (the password hash, the map's snapshot, each distinct summary).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from django.core.management import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from audits import scoring
-from audits.models import Audit, Rating, Skill, Track
-from audits.reference import Guide, current_guide
+from audits.models import Audit, Rating, Taken
+from skillmap.guide import current_guide
+from skillmap.models import MapSnapshot, Skill, Track
 
 BENCH_USERNAME = "bench"
 BENCH_PASSWORD = "bench-password-123"
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         self.guide = current_guide()
         self.tracks = list(Track.objects.order_by("position", "id"))
         self.skills = list(Skill.objects.order_by("position", "id"))
-        self.bases = {t.slug: self._snapshot_base(t.slug) for t in self.tracks}
+        self.map_snapshot = MapSnapshot.objects.for_content(self.guide.content())
         self.summaries: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
 
         owner_ids = self._make_users(users)
@@ -135,24 +135,14 @@ class Command(BaseCommand):
             )
         )
 
-    def _snapshot_base(self, track_slug: str) -> dict[str, Any]:
-        """Everything `Audit.complete` stores except the ratings and notes: once per track."""
-        guide: Guide = self.guide
-        return {
-            "map": guide.map.to_dict(),
-            "revision": guide.revision,
-            "honest_point": guide.passages.get("honest_point", ""),
-            "track": track_slug,
-        }
-
     def _summary(self, track_slug: str, values: tuple[int, ...]) -> dict[str, Any]:
         # Only 5^skills rating combinations per track exist, so most summaries repeat.
         key = (track_slug, values)
         if key not in self.summaries:
-            target = self.guide.map.track(track_slug)
-            assert target is not None
             ratings = {s.slug: v for s, v in zip(self.skills, values, strict=True)}
-            self.summaries[key] = scoring.summary(scoring.assess(self.guide.map, target, ratings))
+            summary = Taken(self.guide, track_slug, ratings, {}).summary()
+            assert summary is not None
+            self.summaries[key] = summary
         return self.summaries[key]
 
     def _uuid(self) -> uuid.UUID:
@@ -202,11 +192,12 @@ class Command(BaseCommand):
                 completed_at=finished,
             )
             if done:
-                audit.snapshot = {
-                    **self.bases[track.slug],
-                    "ratings": {s.slug: v for s, v in zip(self.skills, values, strict=True)},
-                    "notes": notes,
-                }
+                audit.map_snapshot = self.map_snapshot
+                audit.snapshot = Audit.own_snapshot(
+                    track.slug,
+                    {s.slug: v for s, v in zip(self.skills, values, strict=True)},
+                    notes,
+                )
                 audit.summary = self._summary(track.slug, values)
             ratings = [
                 (s.pk, v, notes.get(s.slug, "")) for s, v in zip(self.skills, values, strict=True)
