@@ -43,6 +43,7 @@ test: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.synced
@@ -50,7 +51,7 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff format .
 
 typecheck: $(VENV)/.synced
-	$(VENV)/bin/mypy audits skillmap
+	$(VENV)/bin/mypy audits skillmap config
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache

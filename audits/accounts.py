@@ -98,8 +98,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         user.delete()  # the account's audits and ratings go with it (CASCADE)
         messages.success(request, "Your account and all its audits are deleted.")
-        # Not the map: its anonymous page is shared and shows no messages, so this one would
-        # be lost there and turn up on some later page instead.
-        return redirect("login")
+        return redirect("skillmap:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/delete_account.html", {"form": form}, status=status)

@@ -406,7 +406,6 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         the_audit.delete()
         messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
-        # Not the map, whose shared anonymous page shows no messages (see delete_account).
         return redirect("audits:history" if request.user.is_authenticated else "audits:new")
     return render(request, "audits/delete.html", {"audit": the_audit})
 

@@ -3,7 +3,7 @@
 Only scripts/bench.py uses this module; production never loads it.
 """
 
-from skillmap.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "skillmap.bench_urls"
 # The benchmark saves a rating thousands of times a second from one account.

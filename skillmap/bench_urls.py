@@ -7,8 +7,8 @@ the real pages, and never exists in production.
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from skillmap.urls import handler404, handler500
-from skillmap.urls import urlpatterns as app_urlpatterns
+from config.urls import handler404, handler500
+from config.urls import urlpatterns as app_urlpatterns
 
 __all__ = ["handler404", "handler500", "urlpatterns"]
 

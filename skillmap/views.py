@@ -37,7 +37,7 @@ def _map_etag(request: HttpRequest, **kwargs: Any) -> str | None:
 
 
 def map_page(
-    view: Callable[[HttpRequest, Guide], tuple[str, dict[str, Any]]],
+    view: Callable[..., tuple[str, dict[str, Any]]],
 ) -> Callable[..., HttpResponse]:
     """A page that depends only on the map: the same for every anonymous visitor, so it
     carries no per-visitor token, is rendered once per map content in each process, and is

@@ -497,10 +497,14 @@ def test_delete_account_deletes_the_user_and_every_audit_and_logs_out(
     open_audit = make_audit(owner=owner, ratings={"reading-papers": 3})
     theirs = make_audit(owner=other_user, ratings=ALL_FOUR, complete=True)
     response = owner_client.post("/account/delete/", {"password": PASSWORD}, follow=True)
-    assert response.redirect_chain == [("/account/login/", 302)]
+    # The map, with the message: a visitor with a message waiting gets their own render, not
+    # the page every anonymous visitor shares.
+    assert response.redirect_chain == [("/", 302)]
     assert "Your account and all its audits are deleted." in response.content.decode()
-    # Said once, where it was landed on; not again on some later page.
-    assert "are deleted" not in owner_client.get("/audits/new/").content.decode()
+    assert "private" in response["Cache-Control"]
+    # Said once, where it was landed on; not again on some later page, nor in the shared page.
+    assert "are deleted" not in owner_client.get("/").content.decode()
+    assert "are deleted" not in Client().get("/").content.decode()
     assert not User.objects.filter(pk=owner.pk).exists()
     assert not Audit.objects.filter(pk__in=[kept.pk, open_audit.pk]).exists()
     assert not Rating.objects.filter(audit_id__in=[kept.pk, open_audit.pk]).exists()
