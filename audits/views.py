@@ -205,15 +205,20 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not the_audit.is_complete:
         messages.info(request, "Rate every skill, then choose “See my results”.")
         return redirect(the_audit)
-    taken = the_audit.taken()
+    return results_page(request, the_audit)
+
+
+def results_page(request: HttpRequest, audit: Audit) -> HttpResponse:
+    """A completed audit's results, from what it was taken against (Audit.taken) alone."""
+    taken = audit.taken()
     assessment = taken.assessment()
     if assessment is None:
         raise Http404("This audit's snapshot has no target track.")
     context: dict[str, Any] = {
-        "audit": the_audit,
+        "audit": audit,
         "map": taken.guide.map,
         "assessment": assessment,
-        **_plan(the_audit, taken, assessment),
+        **_plan(audit, taken, assessment),
         **_against_today(request, taken, assessment),
     }
     return render(request, "audits/results.html", context)

@@ -139,12 +139,19 @@ class Database:
         )
 
 
-def manage(env: Mapping[str, str], *args: str, check: bool = True, timeout: float = 120) -> Any:
+def manage(
+    env: Mapping[str, str],
+    *args: str,
+    check: bool = True,
+    timeout: float = 120,
+    stdin: str | None = None,
+) -> Any:
     """Run `manage.py <args>` in a subprocess; its CompletedProcess (text)."""
     result = subprocess.run(
         [str(PYTHON), "manage.py", *args],
         cwd=BASE_DIR,
         env=dict(env),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -179,10 +186,13 @@ def _pg_url_for(url: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def fresh_database(tmp_path: Path, collect_static: bool = False) -> Iterator[Database]:
+def fresh_database(
+    tmp_path: Path, collect_static: bool = False, migrate_to: tuple[str, str] | None = None
+) -> Iterator[Database]:
     """An empty, migrated and seeded database in its own place, removed afterwards.
 
-    With `collect_static`, the static files are also collected (once per test process).
+    With `collect_static`, the static files are also collected (once per test process). With
+    `migrate_to` (app, migration), it is migrated only that far, and not seeded.
     """
     env = base_env(tmp_path)
     outer_url = os.environ.get("DATABASE_URL", "")
@@ -190,7 +200,7 @@ def fresh_database(tmp_path: Path, collect_static: bool = False) -> Iterator[Dat
         data_dir = tmp_path / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
         db = Database("sqlite", env, sqlite_path=data_dir / "skillmap.sqlite3")
-        _prepare(db, collect_static)
+        _prepare(db, collect_static, migrate_to)
         yield db
         return
     name = f"skillmap_srv_{secrets.token_hex(6)}"
@@ -200,19 +210,23 @@ def fresh_database(tmp_path: Path, collect_static: bool = False) -> Iterator[Dat
     env["DATABASE_URL"] = url
     try:
         db = Database("postgresql", env, pg_url=url)
-        _prepare(db, collect_static)
+        _prepare(db, collect_static, migrate_to)
         yield db
     finally:
         with psycopg.connect(outer_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
-def _prepare(db: Database, collect_static: bool) -> None:
+def _prepare(db: Database, collect_static: bool, migrate_to: tuple[str, str] | None) -> None:
     # `manage.py migrate`, `seed` and perhaps `collectstatic`, in one process: each Django
     # start-up costs a second or more on a busy machine.
     global _static_collected
-    calls = ["call_command('migrate', interactive=False, verbosity=0)"]
-    calls.append("call_command('seed', verbosity=0)")
+    if migrate_to:
+        target = ", ".join(repr(part) for part in migrate_to)
+        calls = [f"call_command('migrate', {target}, interactive=False, verbosity=0)"]
+    else:
+        calls = ["call_command('migrate', interactive=False, verbosity=0)"]
+        calls.append("call_command('seed', verbosity=0)")
     if collect_static and not _static_collected:
         calls.append("call_command('collectstatic', interactive=False, verbosity=0)")
     script = "from django.core.management import call_command; " + "; ".join(calls)
