@@ -1,0 +1,106 @@
+"""A completed audit's snapshot: one owner writes it (Audit.complete), one reads it
+(Audit.taken); the map in it is stored once per distinct content and shared."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.db.models.functions import Length
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from audits.models import Audit
+from skillmap import values
+from skillmap.guide import Guide, current_guide
+from skillmap.models import MapSnapshot
+from tests.conftest import ALL_FOUR
+from tests.test_scoring import skill_maps
+
+migration = importlib.import_module("audits.migrations.0007_one_map_snapshot_per_content")
+
+ratings_strategy = st.dictionaries(st.sampled_from(list(ALL_FOUR)), st.integers(1, 5))
+notes_strategy = st.dictionaries(st.sampled_from(list(ALL_FOUR)), st.text(max_size=30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    skill_map=skill_maps(),
+    ratings=ratings_strategy,
+    notes=notes_strategy,
+    honest=st.text(max_size=40),
+)
+def test_old_and_new_style_snapshots_read_the_same(
+    skill_map: values.SkillMap, ratings: dict[str, int], notes: dict[str, str], honest: str
+) -> None:
+    track = skill_map.tracks[0].slug if skill_map.tracks else "gone"
+    # Old style: the whole map inside each audit's snapshot, as JSON stored it.
+    legacy = json.loads(
+        json.dumps(
+            {
+                "map": skill_map.to_dict(),
+                "revision": 3,
+                "honest_point": honest,
+                "track": track,
+                "ratings": ratings,
+                "notes": {slug: note for slug, note in notes.items() if note},
+            }
+        )
+    )
+    content, own = migration.split_legacy(legacy)
+
+    # What the migration makes of it is what Audit.complete writes for the same audit today.
+    guide = Guide(map=skill_map, passages={"honest_point": honest}, revision=3)
+    assert json.loads(json.dumps(guide.content())) == content
+    assert Audit.own_snapshot(track, ratings, notes) == own
+    assert migration.digest_of(content) == MapSnapshot.digest_of(content)
+
+    # And it reads back exactly as the old snapshot read: the same values, the same scores.
+    migrated = Audit(snapshot=own, map_snapshot=MapSnapshot(content=content, digest="x"))
+    taken = migrated.taken()
+    assert taken.guide.map == values.SkillMap.from_dict(legacy["map"])
+    assert taken.guide.passages.get("honest_point", "") == legacy["honest_point"]
+    assert (taken.track, taken.ratings, taken.notes) == (
+        legacy["track"],
+        legacy["ratings"],
+        legacy["notes"],
+    )
+
+
+@pytest.mark.django_db
+def test_audits_completed_against_the_same_map_share_one_copy(
+    make_audit: Callable[..., Audit],
+) -> None:
+    first = make_audit(ratings=ALL_FOUR, complete=True)
+    second = make_audit(track="interpretability", ratings=ALL_FOUR, complete=True)
+    assert first.map_snapshot_id == second.map_snapshot_id
+    assert MapSnapshot.objects.count() == 1
+    stored = MapSnapshot.objects.get()
+    assert stored.digest == MapSnapshot.digest_of(stored.content) == current_guide().digest
+
+
+@pytest.mark.django_db
+def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
+    """On `synthesize` data: the bytes a completed audit stores (its own snapshot and summary,
+    and its share of the map snapshots), against a full copy of the map in each."""
+    call_command("synthesize", users=200, audits=1000, seed=7, verbosity=0)
+    completed = Audit.objects.filter(completed_at__isnull=False)
+    count = completed.count()
+    own = completed.aggregate(
+        bytes=Sum(Length("snapshot")) + Sum(Length("summary"))  # type: ignore[operator]
+    )["bytes"]
+    shared = MapSnapshot.objects.aggregate(bytes=Sum(Length("content")))["bytes"]
+    after = (own + shared) / count
+    a_map_each = len(json.dumps(current_guide().content(), ensure_ascii=False)) + own / count
+    with capsys.disabled():
+        print(
+            f"\nstored per completed audit ({count} on synthesize data): "
+            f"{after:.0f} bytes; with a copy of the map each: {a_map_each:.0f} bytes"
+        )
+    assert after <= 1536
+    assert a_map_each > 4 * after
