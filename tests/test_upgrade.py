@@ -156,8 +156,8 @@ out["snapshots"] = MapSnapshot.objects.count()
 out["edit"] = Requirement.objects.get(
     track__slug="research-scientist", bucket__slug="domain").label
 out["tracks"] = Track.objects.count()
-out["content_types"] = sorted(
-    ContentType.objects.filter(model__in=["track", "requirement"]).values_list("app_label", flat=True))
+moved = ContentType.objects.filter(model__in=["track", "requirement"])
+out["content_types"] = sorted(moved.values_list("app_label", flat=True))
 out["editors"] = sorted({p.content_type.app_label for p in
                          Group.objects.get(name="Track editors").permissions.all()})
 print("CHECK" + json.dumps(out))
