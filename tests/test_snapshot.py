@@ -91,6 +91,7 @@ def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
     call_command("synthesize", users=200, audits=1000, seed=7, verbosity=0)
     completed = Audit.objects.filter(completed_at__isnull=False)
     count = completed.count()
+
     def size(field: str) -> Any:
         return Sum(Length(Cast(field, TextField())))
 
