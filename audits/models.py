@@ -140,7 +140,8 @@ class Audit(models.Model):
         return {slug: (value, note) for slug, value, note in rows}
 
     def complete(self, guide: Guide) -> None:
-        """Close the audit, keeping what it was scored against; every skill must be rated.
+        """Close the audit, keeping what it was scored against; every question the target track's
+        form asks must be rated (optional questions for other tracks need not be).
 
         The one place a completed audit's snapshot is made (Audit.taken reads it): the map,
         stored once per distinct content in a MapSnapshot, and this audit's own target,
@@ -150,7 +151,9 @@ class Audit(models.Model):
             # The target as it is now, not as this instance read it: another tab may have moved it.
             self.track = self._lock().track
             ratings = self.ratings_by_slug()
-            missing = [s.slug for s in guide.map.skills if s.slug not in ratings]
+            target = guide.map.track(self.track.slug)
+            asked = guide.map.questions_for(target) if target else guide.map.skills
+            missing = [s.slug for s in asked if s.slug not in ratings]
             if missing:
                 raise AuditIncomplete(missing)
             now = timezone.now()

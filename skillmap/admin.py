@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 
-from skillmap.models import Bucket, Level, MapRevision, Passage, Requirement, Skill, Track
+from skillmap.models import (
+    Bucket,
+    Level,
+    MapRevision,
+    Passage,
+    Requirement,
+    Skill,
+    SkillLevel,
+    Track,
+)
 
 # The collapsible sidebar's links fall short of WCAG contrast; the index page lists the same.
 admin.site.enable_nav_sidebar = False
@@ -39,10 +49,53 @@ class ChangesMap:
         MapRevision.bump()
 
 
+class RequirementForm(forms.ModelForm):
+    """A cell: the guide's label and level, or the level the app assumes where the label names
+    an area; and the questions that measure it, all from the cell's own bucket."""
+
+    class Meta:
+        model = Requirement
+        fields = "__all__"
+        widgets = {"measured_by": forms.CheckboxSelectMultiple}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("level") and cleaned.get("assumed_level"):
+            self.add_error(
+                "assumed_level",
+                "This cell's label names its level, so there is nothing to assume: leave the "
+                "assumed level empty, or empty the level if the label names an area.",
+            )
+        if cleaned.get("assumed_level") and not cleaned.get("assumption", "").strip():
+            self.add_error("assumption", "Say in one line why the app assumes this level.")
+        bucket = cleaned.get("bucket")
+        elsewhere = [
+            s.name for s in cleaned.get("measured_by", []) if bucket and s.bucket_id != bucket.pk
+        ]
+        if elsewhere:
+            self.add_error(
+                "measured_by",
+                f"Only questions of this cell's bucket ({bucket}) can measure it, not: "
+                + ", ".join(elsewhere)
+                + ".",
+            )
+        return cleaned
+
+
 # Stacked, not tabular: each field then has its own <label>, which screen readers need.
 class RequirementInline(admin.StackedInline):
     model = Requirement
-    fields = ["bucket", "label", "level", "rationale", "updated_at"]
+    form = RequirementForm
+    fields = [
+        "bucket",
+        "label",
+        "level",
+        "assumed_level",
+        "assumption",
+        "measured_by",
+        "rationale",
+        "updated_at",
+    ]
     readonly_fields = ["updated_at"]
     extra = 0
 
@@ -58,9 +111,16 @@ class TrackAdmin(ChangesMap, admin.ModelAdmin):
 
 class SkillInline(admin.StackedInline):
     model = Skill
-    fields = ["name", "slug", "question", "position"]
+    fields = ["name", "slug", "question", "added", "position"]
     prepopulated_fields = {"slug": ["name"]}
     extra = 0
+
+
+class SkillLevelInline(admin.TabularInline):
+    model = SkillLevel
+    fields = ["rating", "description"]
+    extra = 0
+    max_num = 5
 
 
 @admin.register(Bucket)
@@ -74,11 +134,12 @@ class BucketAdmin(ChangesMap, admin.ModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(ChangesMap, admin.ModelAdmin):
-    list_display = ["name", "bucket", "question", "position"]
-    list_filter = ["bucket"]
+    list_display = ["name", "bucket", "question", "added", "position"]
+    list_filter = ["bucket", "added"]
     list_select_related = ["bucket"]
     search_fields = ["name", "question"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [SkillLevelInline]
 
 
 @admin.register(Level)
@@ -90,9 +151,10 @@ class LevelAdmin(ChangesMap, admin.ModelAdmin):
 
 @admin.register(Requirement)
 class RequirementAdmin(ChangesMap, admin.ModelAdmin):
-    list_display = ["track", "bucket", "label", "level", "updated_at"]
+    form = RequirementForm
+    list_display = ["track", "bucket", "label", "level", "assumed_level", "updated_at"]
     list_filter = ["track", "bucket", "level"]
-    list_select_related = ["track", "bucket", "level"]
+    list_select_related = ["track", "bucket", "level", "assumed_level"]
     search_fields = ["label", "rationale", "track__name"]
     readonly_fields = ["updated_at"]
 

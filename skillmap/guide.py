@@ -72,13 +72,25 @@ def _level(level: models.Level | None) -> values.Level | None:
 
 
 def build_map() -> values.SkillMap:
-    """The whole map in five queries, whatever its size."""
+    """The whole map in seven queries, whatever its size."""
     levels = [_level(lv) for lv in models.Level.objects.all()]
     buckets = list(models.Bucket.objects.all())
     skills = list(models.Skill.objects.select_related("bucket"))
+    descriptions: dict[int, list[str]] = {}
+    for skill_id, description in models.SkillLevel.objects.order_by("skill", "rating").values_list(
+        "skill_id", "description"
+    ):
+        descriptions.setdefault(skill_id, []).append(description)
+    measures: dict[int, list[str]] = {}
+    through = models.Requirement.measured_by.through.objects.values_list(
+        "requirement_id", "skill__slug"
+    )
+    for requirement_id, skill_slug in through.order_by("skill__position", "skill_id"):
+        measures.setdefault(requirement_id, []).append(skill_slug)
     tracks = list(models.Track.objects.all())
     cells: dict[int, list[tuple[tuple[int, int], values.Cell]]] = {t.id: [] for t in tracks}
-    for requirement in models.Requirement.objects.select_related("bucket", "level").order_by():
+    requirements = models.Requirement.objects.select_related("bucket", "level", "assumed_level")
+    for requirement in requirements.order_by():
         cells[requirement.track_id].append(
             (
                 (requirement.bucket.position, requirement.bucket_id),
@@ -88,6 +100,9 @@ def build_map() -> values.SkillMap:
                     level=_level(requirement.level),
                     rationale=requirement.rationale,
                     updated_at=requirement.updated_at.isoformat(),
+                    measured_by=tuple(measures.get(requirement.id, ())),
+                    assumed_level=_level(requirement.assumed_level),
+                    assumption=requirement.assumption,
                 ),
             )
         )
@@ -101,7 +116,13 @@ def build_map() -> values.SkillMap:
         levels=tuple(lv for lv in levels if lv is not None),
         skills=tuple(
             values.Skill(
-                slug=s.slug, name=s.name, question=s.question, bucket=s.bucket.slug, id=s.id
+                slug=s.slug,
+                name=s.name,
+                question=s.question,
+                bucket=s.bucket.slug,
+                id=s.id,
+                added=s.added,
+                levels=tuple(descriptions.get(s.id, ())),
             )
             for s in skills
         ),

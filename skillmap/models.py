@@ -98,6 +98,12 @@ class Skill(models.Model):
     name = models.CharField(max_length=100)
     question = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    added = models.BooleanField(
+        "added by Skills Map",
+        default=False,
+        help_text="Not one of the guide's five questions: asked where they don't reach a cell, "
+        "and shown as the app's own.",
+    )
 
     objects = SlugManager()
 
@@ -109,6 +115,40 @@ class Skill(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+class SkillLevelManager(models.Manager["SkillLevel"]):
+    def get_by_natural_key(self, skill_slug: str, rating: int) -> SkillLevel:
+        return self.get(skill__slug=skill_slug, rating=rating)
+
+
+class SkillLevel(models.Model):
+    """What a 1, 2, 3, 4 or 5 looks like for one skill: the app's words, shown with the radios."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="levels")
+    rating = models.PositiveSmallIntegerField()
+    description = models.CharField(
+        max_length=200, help_text="Concrete and observable: what someone at this rating can do."
+    )
+
+    objects = SkillLevelManager()
+
+    class Meta:
+        ordering = ["skill", "rating"]
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "rating"], name="one_description_per_rating"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="skill_level_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} at {self.rating}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.skill.slug, self.rating)
+
+    natural_key.dependencies = ["skillmap.skill"]  # type: ignore[attr-defined]
 
 
 class Track(models.Model):
@@ -150,7 +190,28 @@ class Requirement(models.Model):
         null=True,
         blank=True,
         related_name="requirements",
-        help_text="Empty where the cell names an area rather than a level.",
+        help_text="The level the guide's label names. Empty where it names an area instead.",
+    )
+    assumed_level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assumed_by",
+        help_text="Where the label names no level: the level Skills Map scores the cell "
+        "against. Shown as the app's assumption, never as the guide's words.",
+    )
+    assumption = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why that level, in one line (shown beside the assumed level).",
+    )
+    measured_by = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="measures",
+        help_text="The questions whose ratings score this cell; the weakest counts. None: "
+        "the bucket's questions from the guide.",
     )
     rationale = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,7 +221,11 @@ class Requirement(models.Model):
     class Meta:
         ordering = ["track__position", "bucket__position"]
         constraints = [
-            models.UniqueConstraint(fields=["track", "bucket"], name="one_requirement_per_cell")
+            models.UniqueConstraint(fields=["track", "bucket"], name="one_requirement_per_cell"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(assumed_level__isnull=True),
+                name="assumed_level_only_without_a_guide_level",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,10 @@
 
 Built from the tables by skillmap.guide for live pages, and rebuilt from a stored map snapshot
 for a completed audit's results, so both are read by exactly the same code.
+
+`SkillMap.rules` names the scoring rules a map is scored by (audits.scoring). Maps stored
+before the rules took account of which skills measure each cell have no such key and read as
+rules 1, so a completed audit is always scored as it was when taken.
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ class Bucket:
     description: str
 
 
+# Rules 1: a cell is scored by the mean of its bucket's skills, and tracks by the plain
+# weighted sum of their gaps. Rules 2: a cell is scored by the skills that measure it (the
+# weakest of them counts) and tracks by the weighted mean gap of the cells measured.
+RULES = 2
+
+
 @dataclass(frozen=True)
 class Skill:
     slug: str
@@ -35,6 +45,10 @@ class Skill:
     question: str
     bucket: str
     id: int = 0
+    # True for a question Skills Map adds where the guide's five do not reach a cell.
+    added: bool = False
+    # What a 1, 2, 3, 4 and 5 look like for this skill (the app's words), or none.
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,16 @@ class Cell:
     level: Level | None
     rationale: str = ""
     updated_at: str = ""
+    # The skills (slugs) whose ratings measure this cell; none means its bucket's core skills.
+    measured_by: tuple[str, ...] = ()
+    # Where the label names an area, not a level: the level the app scores it as, and why.
+    assumed_level: Level | None = None
+    assumption: str = ""
+
+    @property
+    def target_level(self) -> Level | None:
+        """The level the cell is scored against: the guide's, else the app's assumption."""
+        return self.level or self.assumed_level
 
 
 @dataclass(frozen=True)
@@ -61,11 +85,11 @@ class Track:
         The "Very high" cells (the top level) where the track has any; otherwise the cells at
         the highest level it does name (the second value is then True).
         """
-        levelled = [c for c in self.cells if c.level is not None]
+        levelled = [c for c in self.cells if c.target_level is not None]
         if not levelled:
             return (), True
-        top = max(c.level.rank for c in levelled if c.level)
-        cells = tuple(c for c in levelled if c.level and c.level.rank == top)
+        top = max(c.target_level.rank for c in levelled if c.target_level)
+        cells = tuple(c for c in levelled if c.target_level and c.target_level.rank == top)
         return cells, top < VERY_HIGH_RANK
 
 
@@ -78,6 +102,7 @@ class SkillMap:
     levels: tuple[Level, ...]
     skills: tuple[Skill, ...]
     tracks: tuple[Track, ...]
+    rules: int = RULES
 
     def track(self, slug: str) -> Track | None:
         return next((t for t in self.tracks if t.slug == slug), None)
@@ -92,6 +117,25 @@ class SkillMap:
     def skills_in(self, bucket_slug: str) -> tuple[Skill, ...]:
         return tuple(s for s in self.skills if s.bucket == bucket_slug)
 
+    def skill(self, slug: str) -> Skill | None:
+        return next((s for s in self.skills if s.slug == slug), None)
+
+    def measuring(self, cell: Cell) -> tuple[Skill, ...]:
+        """The skills whose ratings score this cell, in the map's order."""
+        if self.rules < 2:
+            return self.skills_in(cell.bucket)
+        if cell.measured_by:
+            return tuple(s for s in self.skills if s.slug in cell.measured_by)
+        return tuple(s for s in self.skills_in(cell.bucket) if not s.added)
+
+    def questions_for(self, track: Track) -> tuple[Skill, ...]:
+        """The questions one form asks to measure every cell of this track: the guide's own
+        (always asked) and whichever added ones the track's cells need, in map order."""
+        if self.rules < 2:
+            return self.skills
+        needed = {s.slug for cell in track.cells for s in self.measuring(cell)}
+        return tuple(s for s in self.skills if not s.added or s.slug in needed)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -103,7 +147,9 @@ class SkillMap:
         return cls(
             buckets=tuple(Bucket(**b) for b in data["buckets"]),
             levels=tuple(Level(**lv) for lv in data["levels"]),
-            skills=tuple(Skill(**s) for s in data["skills"]),
+            skills=tuple(
+                Skill(**{**s, "levels": tuple(s.get("levels", ()))}) for s in data["skills"]
+            ),
             tracks=tuple(
                 Track(
                     slug=t["slug"],
@@ -115,21 +161,28 @@ class SkillMap:
                             level=level(c["level"]),
                             rationale=c.get("rationale", ""),
                             updated_at=c.get("updated_at", ""),
+                            measured_by=tuple(c.get("measured_by", ())),
+                            assumed_level=level(c.get("assumed_level")),
+                            assumption=c.get("assumption", ""),
                         )
                         for c in t["cells"]
                     ),
                 )
                 for t in data["tracks"]
             ),
+            rules=data.get("rules", 1),
         )
 
     def requirements_differ(self, other: SkillMap, track_slug: str) -> bool:
-        """Whether a track asks for something different in `other` (labels or levels)."""
+        """Whether a track asks for something different in `other`: labels, levels, or the
+        skills that measure its cells."""
         mine, theirs = self.track(track_slug), other.track(track_slug)
         if mine is None or theirs is None:
             return True
+        return self._requirements(mine) != other._requirements(theirs)
 
-        def shape(t: Track) -> list[tuple[str, str, Level | None]]:
-            return [(c.bucket, c.label, c.level) for c in t.cells]
-
-        return shape(mine) != shape(theirs)
+    def _requirements(self, track: Track) -> list[tuple[Any, ...]]:
+        return [
+            (c.bucket, c.label, c.target_level, tuple(s.slug for s in self.measuring(c)))
+            for c in track.cells
+        ]
