@@ -200,12 +200,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address lock-outs are keyed on is the one the rate limits use (the client behind
+# TRUSTED_PROXY_COUNT proxies, an IPv6 client's /64), not axes' own REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "audits.ratelimit.client_ip"
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth address from
 # the right; 0 (the default) trusts only the socket's peer address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "audits:history"
@@ -244,6 +244,9 @@ RATE_LIMITS = {
     "start": os.environ.get("RATE_LIMIT_START", "30/h"),  # new audits, copies, completions
     "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h"),
     "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    # Log-in attempts from one client across all usernames (the site's and the admin's); the
+    # lock-out above is per username.
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
 }
 
 # Security headers, on in every mode; the HTTPS-only ones in production.

@@ -14,7 +14,11 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/signup/", account_views.signup, name="signup"),
     path("account/delete/", account_views.delete_account, name="delete_account"),
-    path("account/login/", account_views.LoginView.as_view(), name="login"),
+    path(
+        "account/login/",
+        rate_limited("login")(account_views.LoginView.as_view()),
+        name="login",
+    ),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password_reset/",
@@ -24,6 +28,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("account/", include("django.contrib.auth.urls")),
+    # The admin's own log-in view, under the same per-client limit as the site's.
+    path("admin/login/", rate_limited("login")(admin.site.login)),
     path("admin/", admin.site.urls),
 ]
 
