@@ -65,6 +65,15 @@ if PRODUCTION and DEBUG:
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
 
 
+def _make_data_dir() -> None:
+    """DATA_DIR holds the database, the key and mail with reset links: owner-only (0700)."""
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = DATA_DIR.stat()
+    # One an earlier version made 0755 is tightened, if it is ours to change.
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        DATA_DIR.chmod(0o700)
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     if key:
@@ -74,11 +83,17 @@ def _secret_key() -> str:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     # Development: make one once and keep it, so sessions survive a restart.
+    _make_data_dir()
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+        except BaseException:
+            key_file.unlink()  # an empty key would stop every later start
+            raise
     return key_file.read_text().strip()
 
 
@@ -151,10 +166,11 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _make_data_dir()
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the database file 0600 (skillmap/sqlite/).
+            "ENGINE": "skillmap.sqlite",
             "NAME": str(DATA_DIR / "skillmap.sqlite3"),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,

@@ -28,6 +28,7 @@ from audits.management.commands.backup import (
     sqlite_file,
 )
 from audits.models import Audit
+from skillmap.sqlite.base import make_private
 
 PG_HEADER = b"PGDMP"
 
@@ -102,6 +103,7 @@ class Command(BaseCommand):
     def restore_sqlite(self, source: Path, target: Path) -> None:
         if not target.parent.is_dir():
             raise CommandError(f"Cannot restore into {target}: {target.parent} does not exist.")
+        make_private(target)  # a database restored into an empty DATA_DIR is 0600 too
         try:
             reader = sqlite3.connect(source)
             # The app's workers may be writing: wait for the lock, as they wait for each other.
