@@ -28,7 +28,13 @@ from audits import scoring
 from audits.forms import DeleteAccountForm, SignUpForm
 from audits.models import Audit, Rating
 from audits.ratelimit import rate_limited
-from audits.views import SESSION_AUDITS, get_audit_for_visitor, private, session_audit_ids
+from audits.views import (
+    SESSION_AUDITS,
+    forget_results,
+    get_audit_for_visitor,
+    private,
+    session_audit_ids,
+)
 
 EXPORT_FORMAT = "skillmap-audits/1"
 
@@ -93,8 +99,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        mine = Audit.objects.filter(owner_id=user.pk)
+        public_ids = list(mine.values_list("public_id", flat=True))
         logout(request)
         user.delete()  # the account's audits and ratings go with it (CASCADE)
+        forget_results(public_ids)
         messages.success(request, "Your account and all its audits are deleted.")
         # Not the map: its anonymous page is shared and shows no messages, so this one would
         # be lost there and turn up on some later page instead.
@@ -280,6 +289,9 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if request.method == "POST":
         the_audit.delete()
+        forget_results([public_id])
+        if ids := session_audit_ids(request):  # an anonymous browser's list names it no more
+            request.session[SESSION_AUDITS] = [i for i in ids if i != str(public_id)]
         messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
         # Not the map, whose shared anonymous page shows no messages (see delete_account).
         return redirect("audits:history" if request.user.is_authenticated else "audits:new")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -310,6 +311,11 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context["body"] = body
     context.update(_against_today(request, taken, target, assessment))
     return private(render(request, "audits/results.html", context))
+
+
+def forget_results(public_ids: Iterable[UUID]) -> None:
+    """Drop deleted audits' rendered results from the cache: their notes go with them."""
+    cache.delete_many([f"results-body:{public_id}" for public_id in public_ids])
 
 
 def _results_body(
