@@ -372,23 +372,23 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     writer.writerow(CSV_COLUMNS)
     for a in _export_audits(request):
         for r in a.ratings.all():
-            writer.writerow(
-                [
-                    a.public_id,
-                    a.track.name,
-                    "completed" if a.is_complete else "in progress",
-                    a.created_at.isoformat(),
-                    a.completed_at.isoformat() if a.completed_at else "",
-                    r.skill.slug,
-                    r.skill.name,
-                    r.skill.bucket.slug,
-                    r.value,
-                    _csv_safe(r.note),
-                ]
-            )
+            row = [
+                a.public_id,
+                a.track.name,
+                "completed" if a.is_complete else "in progress",
+                a.created_at.isoformat(),
+                a.completed_at.isoformat() if a.completed_at else "",
+                r.skill.slug,
+                r.skill.name,
+                r.skill.bucket.slug,
+                r.value,
+                r.note,
+            ]
+            writer.writerow([_csv_safe(str(cell)) for cell in row])
     return private(response)
 
 
 def _csv_safe(text: str) -> str:
-    """Notes are the person's own words; keep a spreadsheet from running them as formulas."""
+    """Keep a spreadsheet from running a cell as a formula. Every cell goes through it: notes
+    are the person's own words, and track and skill names are whatever staff typed."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
