@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "audits.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads a body (CSRF, forms): a too-large or multipart one is never read.
+    "audits.middleware.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -249,9 +251,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Requests: a whole audit form is a few kilobytes; a megabyte body is refused with a 400.
+# Requests: a whole audit form is a few kilobytes; a form over 64 KiB is refused with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Any body over this is refused with a 413 from its Content-Length, before it is read
+# (audits.middleware.RequestBodyMiddleware, which also refuses multipart bodies with a 415).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
+if MAX_REQUEST_BODY_BYTES < 1:
+    raise ImproperlyConfigured("MAX_REQUEST_BODY_BYTES must be a positive number of bytes")
 
 # Per-client limits on writes (audits/ratelimit.py): "count/period", period s, m, h or d.
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
