@@ -9,6 +9,7 @@ Two modes, chosen by DJANGO_ENV:
 Every variable is listed with its default in the README.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -99,9 +100,29 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _is_loopback(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry can only be this machine (localhost, 127.0.0.0/8, [::1])."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production")
+# Development mode serving other machines would mean cookies without Secure, no HSTS and
+# password-reset links printed to the log. (The test client's "testserver" is added by Django's
+# test set-up after these settings load, so it never reaches this check.)
+if not PRODUCTION and (remote := [host for host in ALLOWED_HOSTS if not _is_loopback(host)]):
+    raise ImproperlyConfigured(
+        f"ALLOWED_HOSTS names {', '.join(remote)}, not this machine: set "
+        "DJANGO_ENV=production to serve other machines (development mode is for loopback only)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

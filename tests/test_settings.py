@@ -109,6 +109,27 @@ def test_debug_with_production(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "hosts",
+    ["skills.example.org", "127.0.0.1,skills.example.org", "*", "0.0.0.0", "192.168.1.10", "::"],
+)
+def test_development_mode_refuses_to_serve_other_machines(tmp_path: Path, hosts: str) -> None:
+    # Not production: cookies without Secure, no HSTS, reset links printed to the log.
+    result = manage(tmp_path, "check", ALLOWED_HOSTS=hosts)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("skillmap: configuration error: ALLOWED_HOSTS names ")
+    assert "127.0.0.1" not in lines[0]
+    assert "set DJANGO_ENV=production" in lines[0]
+
+
+def test_development_mode_serves_any_name_for_this_machine(tmp_path: Path) -> None:
+    hosts = "127.0.0.1,localhost,[::1],127.0.0.2,app.localhost,.localhost"
+    result = manage(tmp_path, "check", ALLOWED_HOSTS=hosts)
+    assert result.returncode == 0, result.stderr
+
+
 def test_development_needs_no_set_up(tmp_path: Path) -> None:
     result = manage(tmp_path, "check")
     assert result.returncode == 0, result.stderr
