@@ -28,3 +28,11 @@ errorlog = "-"
 capture_output = True
 # Forwarded headers are trusted only from these proxies (the README's production section).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A forwarded scheme is trusted exactly when Django trusts it (BEHIND_TLS_PROXY in production,
+# which sets SECURE_PROXY_SSL_HEADER), and only that one header. gunicorn's default trusts three
+# scheme headers from any listed address, so a request that merely claimed HTTPS was treated
+# as HTTPS (and got Django's HTTPS-only Referer check) with no TLS proxy declared.
+_ssl_header = getattr(_django_settings, "SECURE_PROXY_SSL_HEADER", None)
+secure_scheme_headers = (
+    {_ssl_header[0].removeprefix("HTTP_").replace("_", "-"): _ssl_header[1]} if _ssl_header else {}
+)

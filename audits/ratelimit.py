@@ -8,6 +8,7 @@ as "count/period" with period s, m, h or d.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -33,13 +34,35 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address; behind TRUSTED_PROXY_COUNT proxies, the one they say they saw."""
+    """The client's address as rate limits and log-in lock-outs (AXES_CLIENT_IP_CALLABLE) key it.
+
+    Behind TRUSTED_PROXY_COUNT proxies, the address the outermost of them saw; otherwise the
+    socket's peer. An IPv6 client is its /64 (written as the network's first address), since one
+    subscriber is usually given a whole /64 and could otherwise take a fresh address per try.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+        # Fewer entries than proxies, or garbage, means the chain is not what was declared:
+        # fall back to the peer rather than trust what the client wrote.
+        if len(forwarded) >= proxies and _parse(forwarded[-proxies]) is not None:
+            address = forwarded[-proxies]
+    parsed = _parse(address)
+    if parsed is None:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False).network_address)
+    return str(parsed)
+
+
+def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
 
 
 def client_key(request: HttpRequest) -> str:

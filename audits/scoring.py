@@ -87,7 +87,7 @@ class TrackFit:
 
     @property
     def coverage(self) -> str:
-        """"4 of 4 cells measured", "3 of 4: Domain not measured"."""
+        """ "4 of 4 cells measured", "3 of 4: Domain not measured"."""
         if not self.unmeasured:
             return f"{self.measured} of {self.levelled} cells measured"
         names = ", ".join(b.short_name for b in self.unmeasured)

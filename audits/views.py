@@ -25,7 +25,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from audits import charts, scoring
-from audits.accounts import AuthenticatedHttpRequest, remember_audit, session_audit_ids
+from audits.accounts import (
+    SESSION_AUDITS,
+    AuthenticatedHttpRequest,
+    remember_audit,
+    session_audit_ids,
+)
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
 from audits.ratelimit import rate_limited
@@ -410,6 +415,8 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if request.method == "POST":
         the_audit.delete()
+        if ids := session_audit_ids(request):  # an anonymous browser's list names it no more
+            request.session[SESSION_AUDITS] = [i for i in ids if i != str(public_id)]
         messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
         return redirect("audits:history" if request.user.is_authenticated else "audits:new")
     return render(request, "audits/delete.html", {"audit": the_audit})
@@ -489,23 +496,23 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     writer.writerow(CSV_COLUMNS)
     for a in _export_audits(request):
         for r in a.ratings.all():
-            writer.writerow(
-                [
-                    a.public_id,
-                    a.track.name,
-                    "completed" if a.is_complete else "in progress",
-                    a.created_at.isoformat(),
-                    a.completed_at.isoformat() if a.completed_at else "",
-                    r.skill.slug,
-                    r.skill.name,
-                    r.skill.bucket.slug,
-                    r.value,
-                    _csv_safe(r.note),
-                ]
-            )
+            row = [
+                a.public_id,
+                a.track.name,
+                "completed" if a.is_complete else "in progress",
+                a.created_at.isoformat(),
+                a.completed_at.isoformat() if a.completed_at else "",
+                r.skill.slug,
+                r.skill.name,
+                r.skill.bucket.slug,
+                r.value,
+                r.note,
+            ]
+            writer.writerow([_csv_safe(str(cell)) for cell in row])
     return response
 
 
 def _csv_safe(text: str) -> str:
-    """Notes are the person's own words; keep a spreadsheet from running them as formulas."""
+    """Keep a spreadsheet from running a cell as a formula. Every cell goes through it: notes
+    are the person's own words, and track and skill names are whatever staff typed."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
@@ -50,3 +51,28 @@ class PrivateByDefaultMiddleware:
         if "Cache-Control" not in response.headers:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestBodyMiddleware:
+    """Refuse a body from its headers alone, before anything reads it (or spools it to disk).
+
+    A Content-Length over MAX_REQUEST_BODY_BYTES gets a 413. A multipart body gets a 415 at
+    any size: the site has no file fields, and its forms, htmx and the admin all post
+    urlencoded, so multipart is only ever a way to make Django parse and spool a big upload.
+    Below the cap, DATA_UPLOAD_MAX_MEMORY_SIZE still refuses a large form with a 400.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: no body
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            context = {"limit": settings.MAX_REQUEST_BODY_BYTES}
+            return render(request, "413.html", context, status=413)
+        if request.META.get("CONTENT_TYPE", "").strip().lower().startswith("multipart/"):
+            return render(request, "415.html", status=415)
+        return self.get_response(request)

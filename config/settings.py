@@ -9,6 +9,7 @@ Two modes, chosen by DJANGO_ENV:
 Every variable is listed with its default in the README.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -65,6 +66,15 @@ if PRODUCTION and DEBUG:
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
 
 
+def _make_data_dir() -> None:
+    """DATA_DIR holds the database, the key and mail with reset links: owner-only (0700)."""
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = DATA_DIR.stat()
+    # One an earlier version made 0755 is tightened, if it is ours to change.
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        DATA_DIR.chmod(0o700)
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     if key:
@@ -74,19 +84,45 @@ def _secret_key() -> str:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     # Development: make one once and keep it, so sessions survive a restart.
+    _make_data_dir()
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+        except BaseException:
+            key_file.unlink()  # an empty key would stop every later start
+            raise
     return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
 
+
+def _is_loopback(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry can only be this machine (localhost, 127.0.0.0/8, [::1])."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production")
+# Development mode serving other machines would mean cookies without Secure, no HSTS and
+# password-reset links printed to the log. (The test client's "testserver" is added by Django's
+# test set-up after these settings load, so it never reaches this check.)
+if not PRODUCTION and (remote := [host for host in ALLOWED_HOSTS if not _is_loopback(host)]):
+    raise ImproperlyConfigured(
+        f"ALLOWED_HOSTS names {', '.join(remote)}, not this machine: set "
+        "DJANGO_ENV=production to serve other machines (development mode is for loopback only)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -112,6 +148,8 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # Pages are private and unstored unless a view says otherwise (people's ratings are on them).
     "config.middleware.PrivateByDefaultMiddleware",
+    # Before anything reads a body (CSRF, forms): a too-large or multipart one is never read.
+    "config.middleware.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,10 +192,11 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _make_data_dir()
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, creating the database file 0600 (config/sqlite/).
+            "ENGINE": "config.sqlite",
             "NAME": str(DATA_DIR / "skillmap.sqlite3"),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
@@ -219,12 +258,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address lock-outs are keyed on is the one the rate limits use (the client behind
+# TRUSTED_PROXY_COUNT proxies, an IPv6 client's /64), not axes' own REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "audits.ratelimit.client_ip"
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth address from
 # the right; 0 (the default) trusts only the socket's peer address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "audits:history"
@@ -252,9 +291,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Requests: a whole audit form is a few kilobytes; a megabyte body is refused with a 400.
+# Requests: a whole audit form is a few kilobytes; a form over 64 KiB is refused with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Any body over this is refused with a 413 from its Content-Length, before it is read
+# (config.middleware.RequestBodyMiddleware, which also refuses multipart bodies with a 415).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
+if MAX_REQUEST_BODY_BYTES < 1:
+    raise ImproperlyConfigured("MAX_REQUEST_BODY_BYTES must be a positive number of bytes")
 
 # Per-client limits on writes (audits/ratelimit.py): "count/period", period s, m, h or d.
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
@@ -263,6 +307,9 @@ RATE_LIMITS = {
     "start": os.environ.get("RATE_LIMIT_START", "30/h"),  # new audits, copies, completions
     "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h"),
     "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    # Log-in attempts from one client across all usernames (the site's and the admin's); the
+    # lock-out above is per username.
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
 }
 
 # Security headers, on in every mode; the HTTPS-only ones in production.

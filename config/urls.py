@@ -15,7 +15,11 @@ urlpatterns = [
     path("account/", accounts.account, name="account"),
     path("account/signup/", accounts.signup, name="signup"),
     path("account/delete/", accounts.delete_account, name="delete_account"),
-    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path(
+        "account/login/",
+        rate_limited("login")(accounts.LoginView.as_view()),
+        name="login",
+    ),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password_reset/",
@@ -25,6 +29,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("account/", include("django.contrib.auth.urls")),
+    # The admin's own log-in view, under the same per-client limit as the site's.
+    path("admin/login/", rate_limited("login")(admin.site.login)),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -213,3 +213,32 @@ def pytest_configure(config: pytest.Config) -> None:
     # A fast hasher: the suite logs in hundreds of times; hashing itself is Django's to test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHITENOISE_AUTOREFRESH = True
+    _post_forms_urlencoded()
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _post_forms_urlencoded() -> None:
+    """`client.post(url, {...})` sends the form urlencoded, as a browser sends this site's forms.
+
+    Django's test client sends it multipart by default, which the site refuses with a 415 (it
+    has no file fields: config.middleware.RequestBodyMiddleware). A test that means multipart
+    says so: content_type=MULTIPART_CONTENT, or an encoded body.
+    """
+    from django.test import client as test_client
+    from django.utils.http import urlencode
+
+    encode_data = test_client.RequestFactory._encode_data
+
+    def _encode_data(self: Any, data: Any, content_type: str) -> Any:
+        if content_type == FORM and isinstance(data, Mapping):
+            return urlencode(data, doseq=True).encode()
+        return encode_data(self, data, content_type)
+
+    test_client.RequestFactory._encode_data = _encode_data  # type: ignore[method-assign]
+    for factory in (test_client.RequestFactory, test_client.Client):
+        factory.post.__defaults__ = tuple(
+            FORM if default is test_client.MULTIPART_CONTENT else default
+            for default in factory.post.__defaults__ or ()
+        )

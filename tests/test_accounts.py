@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from audits import accounts
@@ -455,6 +455,33 @@ def test_the_admin_login_is_locked_out_too(editor: User) -> None:
     assert client.get("/admin/").status_code == 302  # still not in
     # The lock is on the username, wherever it logs in.
     assert log_in(client, "editor", PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_the_lock_is_on_the_client_not_the_proxy(owner: User) -> None:
+    proxy = "10.0.0.1"  # every request arrives from the proxy, which appends the client
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        client_a = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+        fail_times(client_a, "owner", 9)
+        assert log_in(client_a, "owner", "wrong password").status_code == 429
+        assert log_in(client_a, "owner", PASSWORD).status_code == 429
+
+        # The same username, through the same proxy, from another client: not locked.
+        client_b = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+        assert log_in(client_b, "owner", PASSWORD).status_code == 302
+        assert is_logged_in(client_b)
+
+        # A forged X-Forwarded-For does not get A out: the proxy's entry is the one read.
+        forged = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7")
+        assert log_in(forged, "owner", PASSWORD).status_code == 429
+
+
+def test_an_ipv6_client_is_locked_out_by_its_64(owner: User) -> None:
+    fail_times(Client(REMOTE_ADDR="2001:db8:1:2::a"), "owner", 9)
+    # A new address in the same /64 is the same client.
+    assert log_in(Client(REMOTE_ADDR="2001:db8:1:2:ffff::1"), "owner", "nope").status_code == 429
+    assert log_in(Client(REMOTE_ADDR="2001:db8:1:2::b"), "owner", PASSWORD).status_code == 429
+    # The next /64 is someone else.
+    assert log_in(Client(REMOTE_ADDR="2001:db8:1:3::a"), "owner", PASSWORD).status_code == 302
 
 
 # --- Deleting the account -------------------------------------------------------------------

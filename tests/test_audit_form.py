@@ -590,8 +590,8 @@ def test_a_megabyte_body_is_refused(owner: User, make_audit: MakeAudit, enforce_
         headers={**HX, "X-CSRFToken": token},
     )
 
-    assert response.status_code == 400
-    assert "Bad request" in text(response)
+    assert response.status_code == 413  # over MAX_REQUEST_BODY_BYTES: refused unread
+    assert "Request too large" in text(response)
     assert ratings_of(audit) == {}
 
 

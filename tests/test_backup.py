@@ -149,7 +149,7 @@ def test_round_trip_gives_back_every_audit_and_rating(tmp_path: Path) -> None:
 
         refused = manage(db.env, "restore", str(archive), check=False)
         assert refused.returncode != 0
-        assert "--yes" in refused.stderr and "4 audits" in refused.stderr
+        assert "--yes" in refused.stderr and "2 users and 4 audits" in refused.stderr
         assert dump_of(shell(db, DUMP)) == changed  # refusing touched nothing
 
         restored = manage(db.env, "restore", "--yes", str(archive))
@@ -225,10 +225,15 @@ def test_backup_while_gunicorn_takes_writes(tmp_path: Path) -> None:
             assert server.db.ratings() == Database("sqlite", {}, sqlite_path=archives[-1]).ratings()
         assert not server.db.duplicate_ratings()
         assert Browser(server.base_url).get("/healthz").status == 200
+        # Every session is gone (the anonymous writers' audits went with them)...
+        assert server.db.query("SELECT COUNT(*) FROM django_session") == [(0,)]
         for browser, public_id in zip(browsers, audits, strict=True):
-            assert browser.save(public_id, {SKILLS[0]: (2, "after restore")}).status == 200
-        stored = server.db.ratings()
-        assert all(stored[(a, SKILLS[0])] == (2, "after restore") for a in audits)
+            assert browser.save(public_id, {SKILLS[0]: (2, "after restore")}).status == 404
+        # ...and new visitors write at once.
+        newcomer = Browser(server.base_url)
+        fresh = newcomer.start_audit()
+        assert newcomer.save(fresh, {SKILLS[0]: (2, "after restore")}).status == 200
+        assert server.db.ratings()[(fresh, SKILLS[0])] == (2, "after restore")
         assert "database is locked" not in server.output() + server.errors()
 
     print(
@@ -240,6 +245,59 @@ def test_backup_while_gunicorn_takes_writes(tmp_path: Path) -> None:
         "while_serving",
         {"saves": len(statuses), "failures": len(failures), "backup_bytes": sizes},
     )
+
+
+# A Redis database of its own: restore clears the whole cache, which is FLUSHDB on Redis.
+RESTORE_REDIS = "redis://127.0.0.1:6379/13"
+SESSIONS = """
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+print("SESSIONS", Session.objects.count(), "CACHED", cache.get("marker"))
+"""
+
+
+def test_restore_asks_for_yes_over_any_user_data(tmp_path: Path) -> None:
+    archive = backup_name(tmp_path, "backup")
+    with fresh_database(tmp_path / "live") as db:
+        manage(db.env, "backup", str(archive))  # the map, no user data
+        for make, found in [
+            (
+                "from django.contrib.auth.models import User; User.objects.create_user('u')",
+                "1 user",
+            ),
+            (
+                "from django.contrib.auth.models import User; User.objects.all().delete();"
+                "from importlib import import_module; from django.conf import settings;"
+                "import_module(settings.SESSION_ENGINE).SessionStore().create()",
+                "1 session",
+            ),
+        ]:
+            shell(db, make)
+            refused = manage(db.env, "restore", str(archive), check=False)
+            assert refused.returncode == 1
+            assert f"The database has {found};" in refused.stderr
+            assert "--yes" in refused.stderr
+
+
+def test_restore_clears_every_session_and_the_cache(tmp_path: Path) -> None:
+    archive = backup_name(tmp_path, "backup")
+    with fresh_database(tmp_path / "live") as db:
+        env = {**db.env, "REDIS_URL": RESTORE_REDIS}  # cached_db sessions, a shared cache
+        login = (
+            "from importlib import import_module; from django.conf import settings;"
+            "import_module(settings.SESSION_ENGINE).SessionStore().create()"
+        )
+        manage(env, "shell", "--no-imports", "--command", login)  # in the backup
+        manage(env, "backup", str(archive))
+        later = login + "; from django.core.cache import cache; cache.set('marker', 'stale')"
+        manage(env, "shell", "--no-imports", "--command", later)  # after it
+        before = manage(env, "shell", "--no-imports", "--command", SESSIONS).stdout
+        assert "SESSIONS 2 CACHED stale" in before
+
+        restored = manage(env, "restore", "--yes", str(archive))
+        assert "Sessions and the cache are cleared" in restored.stdout
+        after = manage(env, "shell", "--no-imports", "--command", SESSIONS).stdout
+        assert "SESSIONS 0 CACHED None" in after
 
 
 def _wait_for(condition: Any, timeout: float) -> None:

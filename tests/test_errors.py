@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
+from django.test.client import MULTIPART_CONTENT
 
 from audits.models import Audit, Rating
+from tests.test_security_headers import assert_protective_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +79,89 @@ def test_oversized_post_to_any_form_is_400(anon_client: Client, url: str) -> Non
     assert Audit.objects.count() == before
 
 
-def test_oversized_multipart_is_400(anon_client: Client) -> None:
-    response = anon_client.post("/audits/new/", {"track": "interpretability", "x": "y" * ONE_MB})
-    assert_our_page(response, 400, "Bad request")
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args: object) -> bytes:
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def claimed_body(length: int, content_type: str) -> dict[str, object]:
+    """WSGI environ for a body of `length` bytes that is never actually there to read."""
+    return {"CONTENT_LENGTH": str(length), "CONTENT_TYPE": content_type, "wsgi.input": Unreadable()}
+
+
+@pytest.mark.parametrize(
+    "url", ["/audits/new/", "/account/login/", "/admin/login/", "/", "/no/such/page/"]
+)
+def test_a_body_over_the_cap_is_413_before_it_is_read(url: str) -> None:
+    # CSRF enforced (with a cookie) and a bad token: the CSRF check would read the body.
+    client = Client(enforce_csrf_checks=True)
+    client.get("/account/login/")
+    twenty_mb = 20 * ONE_MB
+    for content_type in (MULTIPART_CONTENT, FORM):
+        response = client.generic(
+            "POST", url, headers={"X-CSRFToken": "w" * 64}, **claimed_body(twenty_mb, content_type)
+        )
+        assert_our_page(response, 413, "Request too large")
+        assert "1.0\xa0MB" in text(response)
+        assert_protective_headers(response)
     assert not Audit.objects.exists()
+
+
+def test_a_body_at_the_cap_is_read_as_before(anon_client: Client) -> None:
+    # Up to the cap, Django's own limit on forms (DATA_UPLOAD_MAX_MEMORY_SIZE) answers.
+    response = anon_client.post("/audits/new/", body_of(ONE_MB), content_type=FORM)
+    assert_our_page(response, 400, "Bad request")
+    response = anon_client.post("/audits/new/", body_of(ONE_MB + 1), content_type=FORM)
+    assert_our_page(response, 413, "Request too large")
+
+
+@override_settings(MAX_REQUEST_BODY_BYTES=100)
+def test_the_cap_is_a_setting(anon_client: Client) -> None:
+    assert anon_client.post("/audits/new/", body_of(100), content_type=FORM).status_code == 400
+    response = anon_client.post("/audits/new/", body_of(101), content_type=FORM)
+    assert_our_page(response, 413, "Request too large")
+    assert "101" not in text(response) and "100\xa0bytes" in text(response)
+
+
+MULTIPART_URLS = [
+    "/",
+    "/audits/new/",
+    "/audits/{id}/",
+    "/audits/{id}/complete/",
+    "/audits/{id}/delete/",
+    "/account/login/",
+    "/account/signup/",
+    "/account/password_reset/",
+    "/account/delete/",
+    "/admin/login/",
+    "/admin/audits/track/add/",
+]
+
+
+@pytest.mark.parametrize("url", MULTIPART_URLS)
+def test_multipart_is_refused_everywhere_with_415(
+    url: str, owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings={"reading-papers": 2})
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    path = url.format(id=audit.public_id)
+    data = {"track": "interpretability", "rating-reading-papers": "5", "password": "x"}
+    response = owner_client.post(path, data, content_type=MULTIPART_CONTENT)
+    assert_our_page(response, 415, "Unsupported form")
+    assert_protective_headers(response)
+    assert list(audit.ratings.values_list("value", flat=True)) == [2]
+    assert Audit.objects.count() == 1
+    assert User.objects.filter(pk=owner.pk).exists()
+    # Only POST bodies matter, but a multipart Content-Type is refused whatever the method.
+    assert (
+        owner_client.generic("PUT", path, b"--x--", content_type="multipart/mixed").status_code
+        == 415
+    )
 
 
 def test_a_body_just_under_the_limit_is_not_refused_for_its_size(

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from audits.models import Audit, Rating
+from audits.models import Audit, Rating, Skill, Track
 from tests.conftest import ALL_FOUR
 from tests.test_history import assert_private
 
@@ -178,6 +178,28 @@ def test_csv_neutralises_notes_a_spreadsheet_would_run(
     # The JSON keeps the person's words exactly as written.
     data = json.loads(owner_client.get("/audits/export.json").content)
     assert data["audits"][0]["ratings"][0]["note"] == note
+
+
+def test_csv_neutralises_every_text_cell_not_just_the_note(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    # Track editors can rename tracks and skills; the names reach every person's export.
+    track = '=HYPERLINK("http://evil.example","x")'
+    skills = {
+        "reading-papers": "+1+2",
+        "python-and-pytorch": "-3+4",
+        "career-and-communication": "@SUM(A1)",
+    }
+    audit = make_audit(owner=owner, ratings=dict.fromkeys(skills, 3))
+    Track.objects.filter(pk=audit.track_id).update(name=track)
+    for slug, name in skills.items():
+        Skill.objects.filter(slug=slug).update(name=name)
+
+    _, *rows = read_csv(owner_client.get("/audits/export.csv"))
+    assert {row[1] for row in rows} == {"'" + track}
+    assert {row[5]: row[6] for row in rows} == {s: "'" + n for s, n in skills.items()}
+    for row in rows:  # no cell a spreadsheet would read as a formula
+        assert all(cell[:1] not in "=+-@\t\r" or cell == "" for cell in row), row
 
 
 def test_csv_leaves_ordinary_notes_alone(

@@ -1,5 +1,6 @@
 """The app under gunicorn as `make run` starts it: a worker killed mid-request loses nothing
-that was committed, the master replaces it, and the access log goes to stdout."""
+that was committed, the master replaces it, the access log goes to stdout, and a forwarded
+scheme is trusted only behind a declared TLS proxy."""
 
 from __future__ import annotations
 
@@ -9,10 +10,19 @@ import re
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tests.servers import BASE_DIR, SKILLS, Browser, Server, app_server, engine, write_artifact
+from tests.servers import (
+    BASE_DIR,
+    SKILLS,
+    Browser,
+    Server,
+    app_server,
+    engine,
+    fresh_database,
+    write_artifact,
+)
 
 WORKERS = 3
 CLIENTS = 6
@@ -186,3 +196,35 @@ def test_access_log_on_stdout_and_health_check(tmp_path: Path) -> None:
         # Access lines go to stdout; stderr is gunicorn's own log.
         assert "GET /tracks/" not in server.errors()
         assert "Booting worker" in server.errors()
+
+
+def refused_post_status(server: Server, headers: dict[str, str]) -> int:
+    """A POST with a valid CSRF token that the form refuses (400), sent with `headers`."""
+    browser = Browser(server.base_url)
+    browser.get("/audits/new/")
+    # __Host-csrftoken in production, csrftoken in development.
+    token = next(v for k, v in browser.cookies.items() if k.endswith("csrftoken"))
+    response = browser.request(
+        "POST", "/audits/new/", {"track": "no-such-track"}, {"X-CSRFToken": token, **headers}
+    )
+    return response.status
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+def test_a_forwarded_scheme_is_trusted_only_behind_a_declared_tls_proxy(tmp_path: Path) -> None:
+    # The test's requests come from 127.0.0.1, which FORWARDED_ALLOW_IPS lists by default. A
+    # request gunicorn takes for HTTPS gets Django's HTTPS-only Referer check: a 403 here.
+    production = {"DJANGO_ENV": "production", "SECURE_SSL_REDIRECT": "false"}
+    cases = [
+        ("development", {}, 400),
+        ("production, no BEHIND_TLS_PROXY", production, 400),
+        ("production, BEHIND_TLS_PROXY", {**production, "BEHIND_TLS_PROXY": "true"}, 403),
+    ]
+    seen = {}
+    with fresh_database(tmp_path, collect_static=True) as db:
+        for name, env, claimed_https in cases:
+            with app_server(tmp_path, workers=1, db=replace(db, env={**db.env, **env})) as server:
+                seen[name] = (refused_post_status(server, {}), refused_post_status(server, HTTPS))
+            assert seen[name] == (400, claimed_https), (name, seen)

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import User
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from audits.models import Audit, Rating
-from tests.conftest import ALL_FOUR, session_client_with
+from audits.ratelimit import client_ip
+from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 MakeAudit = Callable[..., Audit]
-SMALL = {"save": "2/m", "start": "2/h", "signup": "1/h", "password_reset": "1/d"}
+SMALL = {"save": "2/m", "start": "2/h", "signup": "1/h", "password_reset": "1/d", "login": "3/h"}
 limits = override_settings(RATE_LIMITS=SMALL, RATE_LIMIT_ENABLED=True)
 HX = {"HX-Request": "true"}
 
@@ -218,6 +220,82 @@ def test_password_resets_are_limited_per_address(
     elsewhere = Client(REMOTE_ADDR="203.0.113.71")
     assert elsewhere.post("/account/password_reset/", data).status_code == 302
     assert len(mailoutbox) == 2
+
+
+def log_in(client: Client, username: str, url: str = "/account/login/") -> TestResponse:
+    return client.post(url, {"username": username, "password": PASSWORD})
+
+
+@limits
+def test_log_ins_are_limited_per_address_across_usernames(owner: User) -> None:
+    client = Client(REMOTE_ADDR="203.0.113.100")
+    for name in ("alice", "bob", "carol"):  # one wrong guess each: no lock-out is near
+        assert log_in(client, name).status_code == 200
+    # Even the right password, for a username never tried, waits now.
+    assert_too_many(log_in(client, "owner"), retry_after=3600)
+    assert client.get("/audits/").status_code == 302  # not signed in
+
+    # The admin's log-in shares the count; its page is refused too.
+    assert_too_many(log_in(client, "owner", url="/admin/login/"), retry_after=3600)
+    assert client.get("/account/login/").status_code == 200  # reading the form is never limited
+
+    elsewhere = Client(REMOTE_ADDR="203.0.113.101")
+    assert log_in(elsewhere, "owner").status_code == 302
+
+
+@limits
+def test_the_admin_log_in_is_limited_too(editor: User) -> None:
+    client = Client(REMOTE_ADDR="203.0.113.102")
+    for name in ("alice", "bob", "carol"):
+        assert log_in(client, name, url="/admin/login/").status_code == 200
+    assert_too_many(log_in(client, "editor", url="/admin/login/"), retry_after=3600)
+    assert client.get("/admin/").status_code == 302
+
+
+@limits
+def test_an_ipv6_client_is_limited_by_its_64(owner: User) -> None:
+    for host in ("a", "b", "c"):  # a fresh address in the same /64 for each try
+        assert log_in(Client(REMOTE_ADDR=f"2001:db8:5:6::{host}"), "nobody").status_code == 200
+    assert_too_many(log_in(Client(REMOTE_ADDR="2001:db8:5:6:7::1"), "owner"), retry_after=3600)
+    assert log_in(Client(REMOTE_ADDR="2001:db8:5:7::1"), "owner").status_code == 302
+
+
+@limits
+def test_every_write_limit_counts_an_ipv6_64_as_one_client() -> None:
+    first = Client(REMOTE_ADDR="2001:db8:9:9::1")
+    assert first.post("/account/signup/", signup_data("first6")).status_code == 302
+    again = Client(REMOTE_ADDR="2001:db8:9:9:abcd::2")
+    assert_too_many(again.post("/account/signup/", signup_data("second6")), retry_after=3600)
+
+
+# --- Who the client is ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "client"),
+    [
+        (0, "203.0.113.7", "", "203.0.113.7"),
+        (0, "10.0.0.1", "203.0.113.7", "10.0.0.1"),  # no proxy declared: the header is ignored
+        (1, "10.0.0.1", "203.0.113.7", "203.0.113.7"),
+        (1, "10.0.0.1", "192.0.2.1, 203.0.113.7", "203.0.113.7"),  # the client's own entry
+        (2, "10.0.0.2", "192.0.2.1, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+        (2, "10.0.0.2", "203.0.113.7", "10.0.0.2"),  # fewer entries than proxies
+        (1, "10.0.0.1", "not an address", "10.0.0.1"),
+        (1, "10.0.0.1", "", "10.0.0.1"),
+        (0, "2001:db8:1:2:3:4:5:6", "", "2001:db8:1:2::"),  # an IPv6 client is its /64
+        (0, "2001:DB8:1:2::", "", "2001:db8:1:2::"),
+        (1, "10.0.0.1", "2001:db8:aa:bb:cc::1", "2001:db8:aa:bb::"),
+        (0, "::ffff:203.0.113.7", "", "203.0.113.7"),
+    ],
+)
+def test_one_client_address_for_rate_limits_and_lock_outs(
+    proxies: int, remote: str, forwarded: str, client: str
+) -> None:
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    request = RequestFactory().post("/account/login/", REMOTE_ADDR=remote, **headers)
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert client_ip(request) == client
+        assert get_client_ip_address(request) == client  # what django-axes keys lock-outs on
 
 
 # --- Reads, and switching it off ------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 
 from audits.models import Audit
 from tests.conftest import ALL_FOUR
@@ -145,8 +146,14 @@ def test_htmx_partials_and_error_pages_send_them_too(
             content_type="application/x-www-form-urlencoded",
         ),  # 400, too big
         Client(enforce_csrf_checks=True).post("/account/login/", {}),  # 403
+        owner_client.post(
+            f"/audits/{audit.public_id}/",
+            "note-reading-papers=" + "x" * (1024 * 1024 + 1),
+            content_type="application/x-www-form-urlencoded",
+        ),  # 413, refused before it is read
+        owner_client.post(f"/audits/{audit.public_id}/", {}, content_type=MULTIPART_CONTENT),
     ]
-    assert [r.status_code for r in responses] == [200, 405, 400, 400, 403]
+    assert [r.status_code for r in responses] == [200, 405, 400, 400, 403, 413, 415]
     for response in responses:
         assert_protective_headers(response)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import resource
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -107,9 +109,66 @@ def test_debug_with_production(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "hosts",
+    ["skills.example.org", "127.0.0.1,skills.example.org", "*", "0.0.0.0", "192.168.1.10", "::"],
+)
+def test_development_mode_refuses_to_serve_other_machines(tmp_path: Path, hosts: str) -> None:
+    # Not production: cookies without Secure, no HSTS, reset links printed to the log.
+    result = manage(tmp_path, "check", ALLOWED_HOSTS=hosts)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("skillmap: configuration error: ALLOWED_HOSTS names ")
+    assert "127.0.0.1" not in lines[0]
+    assert "set DJANGO_ENV=production" in lines[0]
+
+
+def test_development_mode_serves_any_name_for_this_machine(tmp_path: Path) -> None:
+    hosts = "127.0.0.1,localhost,[::1],127.0.0.2,app.localhost,.localhost"
+    result = manage(tmp_path, "check", ALLOWED_HOSTS=hosts)
+    assert result.returncode == 0, result.stderr
+
+
 def test_development_needs_no_set_up(tmp_path: Path) -> None:
     result = manage(tmp_path, "check")
     assert result.returncode == 0, result.stderr
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_data_dir_is_made_owner_only(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "data"
+    result = manage(data, "check")  # DATA_DIR=data, which does not exist yet
+    assert result.returncode == 0, result.stderr
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert (data / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def _no_file_writes() -> None:
+    # Any write to a file fails (EFBIG): the key file can be created but not filled.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    os.umask(0o022)
+
+
+def test_the_secret_key_is_never_readable_by_others(tmp_path: Path) -> None:
+    # Interrupted between creating the key file and writing it, the key must already be
+    # private: it is created 0600 in one step, not written and then chmod-ed.
+    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environ.update(DATA_DIR=str(tmp_path), DJANGO_ENV="development")
+    environ.pop("ALLOWED_HOSTS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; settings.SECRET_KEY"],
+        cwd=PROJECT,
+        env={**environ, "DJANGO_SETTINGS_MODULE": "skillmap.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_no_file_writes,
+    )
+    assert result.returncode != 0  # it could not write the key
+    key = tmp_path / "secret_key"
+    assert not key.exists() or key.stat().st_mode & 0o777 == 0o600
+    assert not key.exists(), "an empty key file would stop every later start"

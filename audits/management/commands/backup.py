@@ -3,6 +3,7 @@
 SQLite is copied with SQLite's online backup API, which reads one consistent snapshot while
 the app keeps writing (WAL readers never block the writer). PostgreSQL is dumped with
 `pg_dump --format=custom`, which reads inside one transaction. `manage.py restore` reads both.
+The backup file is created 0600, like the database it copies.
 The helpers here are shared with the restore command.
 """
 
@@ -19,6 +20,8 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.client import DatabaseClient
+
+from config.sqlite.base import make_private
 
 ENGINES = ("sqlite", "postgresql")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -134,6 +137,9 @@ class Command(BaseCommand):
         if not target.parent.is_dir():
             raise CommandError(f"Cannot write {target}: the folder {target.parent} does not exist.")
         partial = partial_path(target)
+        # The copy holds password hashes and live sessions: owner-only (0600) from the start.
+        partial.unlink(missing_ok=True)
+        make_private(partial)
         try:
             if connection.vendor == "sqlite":
                 source = self.backup_sqlite(connection, partial)
