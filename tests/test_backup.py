@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -297,6 +298,7 @@ def test_restore_clears_every_session_and_the_cache(tmp_path: Path) -> None:
         restored = manage(env, "restore", "--yes", str(archive))
         assert "Sessions and the cache are cleared" in restored.stdout
         after = manage(env, "shell", "--no-imports", "--command", SESSIONS).stdout
+        redis.Redis.from_url(RESTORE_REDIS).flushdb()  # leave that Redis database empty
         assert "SESSIONS 0 CACHED None" in after
 
 
