@@ -453,7 +453,7 @@ def base_env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "skillmap.bench_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.bench_settings",
             "DJANGO_ENV": "production",
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(64),
