@@ -62,8 +62,19 @@ check-deploy: $(VENV)/.synced
 	  ALLOWED_HOSTS=skillmap.example $(PY) manage.py check --deploy --fail-level WARNING
 
 # Load-test the app under gunicorn with wrk (SQLite, plus PostgreSQL when DATABASE_URL is set):
-# `make bench`, or smaller: `make bench BENCH_ARGS="--users 1000 --audits 5000"`.
+# `make bench`, or smaller: `make bench BENCH_ARGS="--users 1000 --audits 5000 --duration 4"`.
+# wrk comes from Debian's package, installed here when missing and we may (root with apt-get).
 bench: $(VENV)/.synced
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make bench: wrk is missing; installing Debian's package"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq wrk >/dev/null || \
+	      { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+	  else \
+	    echo "make bench needs wrk: install it (Debian: sudo apt-get install wrk) and retry."; \
+	    exit 1; \
+	  fi; }
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 .PHONY: bench
 

@@ -3,8 +3,9 @@
 `fresh_database()` makes an empty database of the same kind the test run uses (SQLite under a
 temporary DATA_DIR, or a new PostgreSQL database beside the one in DATABASE_URL), migrated and
 seeded by `manage.py` in a subprocess. `app_server()` serves it with gunicorn, started exactly
-as `make run` starts it (`gunicorn --config gunicorn.conf.py`). `Browser` is a minimal HTTP
-client with its own cookie jar, so each simulated visitor keeps its own session.
+as `make run` starts it (`gunicorn --config gunicorn.conf.py`), and watches its workers' memory.
+`Browser` is a minimal HTTP client with its own cookie jar, so each simulated visitor keeps its
+own session. `make bench` (scripts/bench.py) drives the app through the same pieces.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -37,6 +40,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = BASE_DIR / ".venv" / "bin" / "python"
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 ARTIFACTS = BASE_DIR / "test-artifacts"
+FORM = "application/x-www-form-urlencoded"
 SKILLS = [
     "python-and-pytorch",
     "deep-learning-and-transformers",
@@ -187,22 +191,29 @@ def _pg_url_for(url: str, name: str) -> str:
 
 @contextlib.contextmanager
 def fresh_database(
-    tmp_path: Path, collect_static: bool = False, migrate_to: tuple[str, str] | None = None
+    tmp_path: Path,
+    collect_static: bool = False,
+    kind: str | None = None,
+    env: Mapping[str, str] | None = None,
+    migrate_to: tuple[str, str] | None = None,
 ) -> Iterator[Database]:
     """An empty, migrated and seeded database in its own place, removed afterwards.
 
-    With `collect_static`, the static files are also collected (once per test process). With
+    With `collect_static`, the static files are also collected (once per test process). `kind`
+    ("sqlite" or "postgresql", on DATABASE_URL's server) defaults to the test run's; `env` is
+    laid over `base_env()` for every command and server that uses the database. With
     `migrate_to` (app, migration), it is migrated only that far, and not seeded.
     """
-    env = base_env(tmp_path)
+    env = {**base_env(tmp_path), **(env or {})}
     outer_url = os.environ.get("DATABASE_URL", "")
-    if not outer_url:
+    if (kind or engine()) == "sqlite":
         data_dir = tmp_path / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
         db = Database("sqlite", env, sqlite_path=data_dir / "skillmap.sqlite3")
         _prepare(db, collect_static, migrate_to)
         yield db
         return
+    assert outer_url, "a PostgreSQL database needs DATABASE_URL to name the server"
     name = f"skillmap_srv_{secrets.token_hex(6)}"
     with psycopg.connect(outer_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
@@ -250,6 +261,7 @@ class Server:
     stdout_path: Path
     stderr_path: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    memory: PeakMemory = field(repr=False)
 
     def workers(self) -> set[int]:
         """The master's children: its workers, as /proc shows them now."""
@@ -280,6 +292,46 @@ class Server:
     def errors(self) -> str:
         return self.stderr_path.read_text(errors="replace")
 
+    def statuses(self) -> dict[str, int]:
+        """Responses by status code so far, from the access log (stdout)."""
+        counts = Counter(re.findall(r'" (\d{3}) ', self.output()))
+        return dict(sorted(counts.items()))
+
+    def peak_rss_mib(self) -> list[float]:
+        """The peak resident set (MiB) of every worker this server has had, replaced ones too,
+        smallest first."""
+        return sorted(round(kib / 1024, 1) for kib in self.memory.sample().values())
+
+
+class PeakMemory(threading.Thread):
+    """Samples a gunicorn master's workers' peak resident set (VmHWM) twice a second, so a
+    worker that is replaced still counts."""
+
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        self.master = master
+        self.peaks: dict[int, int] = {}
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.sample()
+
+    def sample(self) -> dict[int, int]:
+        """Sample now; each worker's peak so far, in KiB."""
+        with self.lock:
+            for pid in worker_pids(self.master):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    kib = int(re.findall(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)[0])
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), kib)
+            return dict(self.peaks)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(timeout=5)
+
 
 def worker_pids(master: int) -> set[int]:
     children: set[int] = set()
@@ -297,17 +349,28 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def app_server(
-    tmp_path: Path, workers: int = 3, db: Database | None = None, start_timeout: float = 30
+    tmp_path: Path,
+    workers: int = 3,
+    db: Database | None = None,
+    start_timeout: float = 30,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """gunicorn serving a fresh database (or `db`), on a free port of 127.0.0.1."""
+    """gunicorn serving a fresh database (or `db`), on a free port of 127.0.0.1.
+
+    `env` is laid over the database's environment for the server only (gunicorn's settings).
+    """
     with contextlib.ExitStack() as stack:
         if db is None:
             db = stack.enter_context(fresh_database(tmp_path, collect_static=True))
         else:
             ensure_static_collected(db.env)
-        env = dict(db.env)
         port = free_port()
-        env.update(BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
+        env = {
+            **db.env,
+            **(env or {}),
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+        }
         logs = tmp_path / f"gunicorn-{port}"
         logs.mkdir(parents=True, exist_ok=True)
         stdout_path, stderr_path = logs / "stdout.log", logs / "stderr.log"
@@ -320,8 +383,18 @@ def app_server(
                 stderr=err,
                 start_new_session=True,
             )
+        memory = PeakMemory(process.pid)
+        memory.start()
+        stack.callback(memory.stop)
         server = Server(
-            f"http://127.0.0.1:{port}", env, process.pid, db, stdout_path, stderr_path, process
+            f"http://127.0.0.1:{port}",
+            env,
+            process.pid,
+            db,
+            stdout_path,
+            stderr_path,
+            process,
+            memory,
         )
         stack.callback(_stop, process)
         _wait_healthy(server, start_timeout)
@@ -368,7 +441,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 class Response:
     status: int
     headers: http.client.HTTPMessage
-    body: str
+    content: bytes
+
+    @property
+    def body(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
 
     @property
     def location(self) -> str:
@@ -400,18 +477,17 @@ class Browser:
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        send = {"Host": f"{self.host}:{self.port}", "Connection": "close", **(headers or {})}
-        if self.cookies:
-            send["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        send = {"Host": f"{self.host}:{self.port}", "Connection": "close", **self.headers()}
+        send |= headers or {}
         body = None
         if data is not None:
             body = urlencode(data).encode()
-            send["Content-Type"] = "application/x-www-form-urlencoded"
+            send["Content-Type"] = FORM
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=send)
             raw = connection.getresponse()
-            text = raw.read().decode("utf-8", errors="replace")
+            content = raw.read()
         finally:
             connection.close()
         for header in raw.headers.get_all("Set-Cookie") or []:
@@ -420,18 +496,40 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        return Response(raw.status, raw.headers, text)
+        return Response(raw.status, raw.headers, content)
+
+    def headers(self, form: bool = False, htmx: bool = False) -> dict[str, str]:
+        """What this browser sends besides Host: its cookies and, for a form post, the form's
+        type and the CSRF token; `htmx` adds htmx's header. (`make bench` hands them to wrk.)"""
+        sent: dict[str, str] = {}
+        if form:  # first: the token may take a request, which sets cookies
+            sent |= {"Content-Type": FORM, "X-CSRFToken": self.csrf_token()}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if htmx:
+            sent["HX-Request"] = "true"
+        return sent
+
+    def csrf_token(self) -> str:
+        """The CSRF cookie's value (csrftoken, or __Host-csrftoken in production settings)."""
+        if not any(name.endswith("csrftoken") for name in self.cookies):
+            self.get("/audits/new/")  # a page with a form sets it
+        token = next((v for k, v in self.cookies.items() if k.endswith("csrftoken")), None)
+        assert token is not None, "the app set no CSRF cookie"
+        return token
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
 
     def post(self, path: str, data: Mapping[str, str], htmx: bool = False) -> Response:
-        if "csrftoken" not in self.cookies:
-            self.get("/audits/new/")
-        headers = {"X-CSRFToken": self.cookies["csrftoken"]}
-        if htmx:
-            headers["HX-Request"] = "true"
-        return self.request("POST", path, data, headers)
+        return self.request("POST", path, data, self.headers(form=True, htmx=htmx))
+
+    def log_in(self, username: str, password: str) -> Response:
+        """Sign in through the login form; its response, a redirect."""
+        self.get("/account/login/")  # the form sets the CSRF cookie
+        response = self.post("/account/login/", {"username": username, "password": password})
+        assert response.status == 302, f"log-in as {username!r}: {response.status}"
+        return response
 
     def start_audit(self, track: str = "research-scientist") -> str:
         """A new audit in this browser's session; its public id."""

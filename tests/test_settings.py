@@ -162,7 +162,7 @@ def test_the_secret_key_is_never_readable_by_others(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; settings.SECRET_KEY"],
         cwd=PROJECT,
-        env={**environ, "DJANGO_SETTINGS_MODULE": "skillmap.settings"},
+        env={**environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,

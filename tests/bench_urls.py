@@ -1,0 +1,27 @@
+"""The app's URLs plus a hello-world page: the floor every real page is measured against.
+
+Mounted only by tests.bench_settings, so it goes through the same middleware and worker as the
+real pages, and never exists in production.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.conf import urls as django_defaults
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+app_urls = import_module(settings.APP_URLCONF)  # type: ignore[misc]  # tests.bench_settings
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("Hello, world")
+
+
+urlpatterns = [*app_urls.urlpatterns, path("bench/hello/", hello)]
+
+# Django looks the error views up on the root URLconf: the app's, or Django's own if it has none.
+handler400 = getattr(app_urls, "handler400", django_defaults.handler400)
+handler403 = getattr(app_urls, "handler403", django_defaults.handler403)
+handler404 = getattr(app_urls, "handler404", django_defaults.handler404)
+handler500 = getattr(app_urls, "handler500", django_defaults.handler500)
