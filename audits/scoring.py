@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from skillmap.values import Bucket, Cell, SkillMap, Track
+from skillmap.values import Bucket, Cell, Skill, SkillMap, Track
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -70,10 +70,36 @@ class Assessment:
     rated: int
     total: int
     ratings: Mapping[str, int] = field(default_factory=dict)
+    # The unrated questions that measure a bucket the target names a level for: until they are
+    # rated, the fit across tracks compares nothing worth ranking.
+    unrated_for_target: tuple[Skill, ...] = ()
 
     @property
     def complete(self) -> bool:
         return self.rated == self.total
+
+    @property
+    def left(self) -> int:
+        return self.total - self.rated
+
+    @property
+    def ranked(self) -> bool:
+        return not self.unrated_for_target
+
+    def compact_status(self) -> str:
+        """One short line for a phone: how many are rated, and where each hired-on cell stands."""
+        parts = [f"{self.rated} of {self.total} rated"]
+        for c in self.focus:
+            if c.score is None:
+                state = "not rated yet"
+            elif c.gap is None:
+                state = "not measured"
+            elif c.met:
+                state = "met"
+            else:
+                state = f"gap {round(c.gap, 1):g}"
+            parts.append(f"{c.bucket.short_name}: {state}")
+        return " · ".join(parts)
 
     @property
     def focus_gaps(self) -> tuple[CellResult, ...]:
@@ -158,6 +184,7 @@ def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Ass
     scores = bucket_scores(skill_map, ratings)
     focus_cells, fallback = track.focus()
     cells = cell_results(track, scores, focus_cells)
+    levelled = {c.bucket for c in track.cells if c.level is not None}
     return Assessment(
         track=track,
         buckets=scores,
@@ -168,6 +195,9 @@ def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Ass
         rated=len(ratings),
         total=len(skill_map.skills),
         ratings=ratings,
+        unrated_for_target=tuple(
+            s for s in skill_map.skills if s.bucket in levelled and s.slug not in ratings
+        ),
     )
 
 

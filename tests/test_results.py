@@ -104,15 +104,19 @@ def test_completing_with_skills_unrated_is_refused_naming_them(
 ) -> None:
     audit = make_audit(owner=owner, ratings={"python-and-pytorch": 4, "reading-papers": 2})
 
-    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+    response = owner_client.post(f"/audits/{audit.public_id}/complete/", follow=True)
     html = response.content.decode()
 
-    assert response.status_code == 400
-    assert (
-        "Still to rate: Deep learning and transformers, Career and Communication Skills, "
-        "Math you actually need."
-    ) in html
-    assert "Rate every skill first" in html
+    # Back on the form's own address (not /complete/, which a reload would answer with a 405),
+    # the questions left listed at the top.
+    assert response.redirect_chain == [(f"/audits/{audit.public_id}/", 302)]
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert "Rate every skill first" in summary
+    assert re.findall(r'<a href="#id_rating-([^"]+)_0">', summary) == [
+        "deep-learning-and-transformers",
+        "career-and-communication",
+        "math-you-actually-need",
+    ]
     audit.refresh_from_db()
     assert audit.completed_at is None
     assert audit.snapshot is None
