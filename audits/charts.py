@@ -83,7 +83,7 @@ def progress_chart(completed: list[Audit], buckets: tuple[values.Bucket, ...]) -
         "rows": [
             {
                 "audit": a,
-                "scores": [(a.summary or {}).get("buckets", {}).get(b.slug) for b in buckets],
+                "scores": [(b, (a.summary or {}).get("buckets", {}).get(b.slug)) for b in buckets],
             }
             for a in completed
         ],

@@ -294,6 +294,23 @@ def test_ranking_shows_once_the_targets_questions_are_rated(
 
 
 @pytest.mark.django_db
+def test_the_panel_says_why_a_high_cell_is_hired_on(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    fallback = make_audit(owner=owner, track="interpretability")
+    very_high = make_audit(owner=owner)
+
+    html = text(owner_client.get(form_url(fallback)))
+
+    assert (
+        "Interpretability has no “Very high” cell, so its highest cells (High) are the ones "
+        "marked hired on."
+    ) in html
+    assert html.count('<strong class="tag">hired on</strong>') == 3
+    assert "has no “Very high” cell" not in text(owner_client.get(form_url(very_high)))
+
+
+@pytest.mark.django_db
 def test_ranking_waits_only_for_questions_the_target_measures(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
