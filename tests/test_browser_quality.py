@@ -481,7 +481,7 @@ def test_a_whole_audit_with_the_keyboard_alone(
 
     assert saves == sum(KEYBOARD_RATINGS.values())
     assert page.evaluate("window.__marker") == 1, "a save reloaded the page"
-    tab_to(page, ".complete-form button", no_ring)
+    tab_to(page, "button[value=finish]", no_ring)
     expect(page.locator("*:focus")).to_have_text("See my results")
     page.keyboard.press("Enter")
     expect(page).to_have_url(RESULTS_URL)
