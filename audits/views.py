@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -11,8 +13,10 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -50,6 +54,41 @@ def get_audit_for_visitor(request: HttpRequest, public_id: UUID, *related: str) 
     return get_object_or_404(visible.select_related("track", *related), public_id=public_id)
 
 
+# A second "Start rating" from the same browser for the same track within this many seconds
+# (a double click) lands on the audit the first one made rather than making another.
+START_WINDOW = 10
+
+
+def _start_once(request: HttpRequest, track_slug: str) -> Audit:
+    """A new audit for this visitor and track, or the one they started a moment ago.
+
+    Keyed by the account, or for a visitor without one by their browser's CSRF cookie (the one
+    thing both clicks of a first visit share: the session may not exist yet). The cache holds
+    the claim: one shared count with REDIS_URL, per process without it.
+    """
+    if request.user.is_authenticated:
+        visitor = f"user:{request.user.pk}"
+    else:
+        cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        visitor = "browser:" + hashlib.sha256(cookie.encode()).hexdigest()[:32] if cookie else ""
+    key = f"start:{visitor}:{track_slug}"
+    if visitor and not cache.add(key, "", timeout=START_WINDOW):
+        # The first click is making (or has made) its audit: wait a moment for its id.
+        for _ in range(40):
+            started = cache.get(key)
+            if started:
+                found = Audit.objects.filter(public_id=started, completed_at=None).first()
+                if found is not None:
+                    return found
+                break
+            time.sleep(0.05)
+    owner = request.user if request.user.is_authenticated else None
+    audit = Audit.objects.create(owner=owner, track=Track.objects.get(slug=track_slug))
+    if visitor:
+        cache.set(key, str(audit.public_id), timeout=START_WINDOW)
+    return audit
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("start")
 def new_audit(request: HttpRequest) -> HttpResponse:
@@ -58,10 +97,7 @@ def new_audit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TrackChoiceForm(request.POST, skill_map=guide.map)
         if form.is_valid():
-            owner = request.user if request.user.is_authenticated else None
-            audit = Audit.objects.create(
-                owner=owner, track=Track.objects.get(slug=form.chosen().slug)
-            )
+            audit = _start_once(request, form.chosen().slug)
             remember_audit(request, audit)
             return redirect(audit)
         status = 400
@@ -70,7 +106,9 @@ def new_audit(request: HttpRequest) -> HttpResponse:
         form = TrackChoiceForm({"track": asked} if asked else None, skill_map=guide.map)
         if asked and not form.is_valid():
             status = 400
-    return render(request, "audits/new.html", {"map": guide.map, "form": form}, status=status)
+    chosen = request.method != "POST" and bool(request.GET.get("track")) and status == 200
+    context = {"map": guide.map, "form": form, "chosen": chosen}
+    return render(request, "audits/new.html", context, status=status)
 
 
 # --- Rating ---------------------------------------------------------------------------------

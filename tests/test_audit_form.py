@@ -1045,3 +1045,40 @@ def test_budgets() -> None:
     assert FORM_GET <= 6
     assert HTMX_SAVE <= 8
     assert RESULTS <= 6
+
+
+# --- Starting twice -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "signed in"])
+def test_a_double_click_on_start_makes_one_audit(who: str, owner: User) -> None:
+    client = Client()
+    if who == "signed in":
+        client.force_login(owner)
+    client.get("/audits/new/?track=interpretability")  # the page with the button: its cookie
+
+    first = client.post("/audits/new/", {"track": "interpretability"})
+    second = client.post("/audits/new/", {"track": "interpretability"})
+
+    assert Audit.objects.count() == 1
+    assert first["Location"] == second["Location"] == form_url(Audit.objects.get())
+    assert client.get(second["Location"]).status_code == 200
+    # Another track is another audit; so is the same track once the moment has passed.
+    client.post("/audits/new/", {"track": "research-engineer"})
+    assert Audit.objects.count() == 2
+    caches["default"].clear()
+    client.post("/audits/new/", {"track": "interpretability"})
+    assert Audit.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_two_browsers_starting_at_once_get_an_audit_each() -> None:
+    one, two = Client(), Client()
+    for client in (one, two):
+        client.get("/audits/new/")
+
+    made = {c.post("/audits/new/", {"track": "interpretability"})["Location"] for c in (one, two)}
+
+    assert len(made) == 2
+    assert Audit.objects.count() == 2
