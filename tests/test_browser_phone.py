@@ -89,16 +89,15 @@ OVERLAPS = """() => {
     const boxes = (sel) => [...svg.querySelectorAll(sel)].map(e => {
         const r = e.getBoundingClientRect();
         return {text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
-                size: parseFloat(getComputedStyle(e).fontSize) * (r.height ? 1 : 0),
                 height: r.height};
     });
     const texts = boxes('text');
     const rects = boxes('rect');
-    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const hit = (a, b) =>
+        a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     return {
         overlaps: texts.flatMap(t => rects.filter(r => hit(t, r)).map(() => t.text)),
         scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
-        sizes: texts.map(t => [t.text, parseFloat(getComputedStyle(svg.querySelector('text')).fontSize)]),
         texts: texts.map(t => t.text),
     };
 }"""
