@@ -62,7 +62,7 @@ PLAIN_TEXT_MAIL = email.policy.default.clone(max_line_length=998)
 
 
 class PlainTextEmail(EmailMessage):
-    def message(self, *, policy: email.policy.Policy = PLAIN_TEXT_MAIL) -> Any:
+    def message(self, *, policy: Any = PLAIN_TEXT_MAIL) -> Any:
         return super().message(policy=policy)
 
 

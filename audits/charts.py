@@ -78,7 +78,7 @@ def progress_chart(completed: list[Audit], buckets: tuple[values.Bucket, ...]) -
     def y(score: float) -> float:
         return round(top + height - (score / scoring.RATING_MAX) * height, 1)
 
-    lines = []
+    lines: list[dict[str, Any]] = []
     for index, bucket in enumerate(buckets):
         points = []
         for i, audit in enumerate(completed):

@@ -176,7 +176,9 @@ class SignUpForm(UserCreationForm):
     def validate_password_for_user(self, user: Any, **kwargs: Any) -> None:
         # "This password is too common" is about the password: say it under that field, not
         # under its confirmation (which only says whether the two match).
-        super().validate_password_for_user(user, password_field_name="password1")
+        super().validate_password_for_user(  # type: ignore[misc]  # django-stubs lack it
+            user, password_field_name="password1"
+        )
 
     def full_clean(self) -> None:
         """After a refused sign-up, the first field with an error is the one focused, not
