@@ -41,7 +41,7 @@ def results_chart(assessment: scoring.Assessment) -> dict[str, Any]:
     return {
         "rows": rows,
         "span": span,
-        "width": span,
+        "width": span + 4,  # room for a target line drawn at 5 of 5
         "height": max(1, len(rows)) * row_height - 8,
     }
 
