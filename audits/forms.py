@@ -173,6 +173,25 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def validate_password_for_user(self, user: Any, **kwargs: Any) -> None:
+        # "This password is too common" is about the password: say it under that field, not
+        # under its confirmation (which only says whether the two match).
+        super().validate_password_for_user(  # type: ignore[misc]  # django-stubs lack it
+            user, password_field_name="password1"
+        )
+
+    def full_clean(self) -> None:
+        """After a refused sign-up, the first field with an error is the one focused, not
+        always Username."""
+        super().full_clean()
+        if not self.errors:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            self.fields[first].widget.attrs["autofocus"] = True
+
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(

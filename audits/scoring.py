@@ -128,10 +128,36 @@ class Assessment:
     questions: tuple[Skill, ...] = ()
     unrated: tuple[Skill, ...] = ()
     next_step: StepUp | None = None
+    # The unrated questions that measure a cell the target has a level for: until they are
+    # rated, the fit across tracks compares nothing worth ranking.
+    unrated_for_target: tuple[Skill, ...] = ()
 
     @property
     def complete(self) -> bool:
         return self.rated == self.total
+
+    @property
+    def left(self) -> int:
+        return self.total - self.rated
+
+    @property
+    def ranked(self) -> bool:
+        return not self.unrated_for_target
+
+    def compact_status(self) -> str:
+        """One short line for a phone: how many are rated, and where each hired-on cell stands."""
+        parts = [f"{self.rated} of {self.total} rated"]
+        for c in self.focus:
+            if c.score is None:
+                state = "not rated yet"
+            elif c.gap is None:
+                state = "not measured"
+            elif c.met:
+                state = "met"
+            else:
+                state = f"gap {round(c.gap, 1):g}"
+            parts.append(f"{c.bucket.short_name}: {state}")
+        return " · ".join(parts)
 
     @property
     def focus_gaps(self) -> tuple[CellResult, ...]:
@@ -317,6 +343,9 @@ def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Ass
         questions=questions,
         unrated=unrated,
         next_step=next_step(skill_map, track, ratings, fits) if skill_map.rules >= 2 else None,
+        unrated_for_target=tuple(
+            {s.slug: s for c in cells if c.target is not None for s in c.missing}.values()
+        ),
     )
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +39,7 @@ from audits.accounts import (
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
-from audits.ratelimit import rate_limited
+from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
 
@@ -53,6 +59,41 @@ def get_audit_for_visitor(request: HttpRequest, public_id: UUID, *related: str) 
     return get_object_or_404(visible.select_related("track", *related), public_id=public_id)
 
 
+# A second "Start rating" from the same browser for the same track within this many seconds
+# (a double click) lands on the audit the first one made rather than making another.
+START_WINDOW = 10
+
+
+def _start_once(request: HttpRequest, track_slug: str) -> Audit:
+    """A new audit for this visitor and track, or the one they started a moment ago.
+
+    Keyed by the account, or for a visitor without one by their browser's CSRF cookie (the one
+    thing both clicks of a first visit share: the session may not exist yet). The cache holds
+    the claim: one shared count with REDIS_URL, per process without it.
+    """
+    if request.user.is_authenticated:
+        visitor = f"user:{request.user.pk}"
+    else:
+        cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        visitor = "browser:" + hashlib.sha256(cookie.encode()).hexdigest()[:32] if cookie else ""
+    key = f"start:{visitor}:{track_slug}"
+    if visitor and not cache.add(key, "", timeout=START_WINDOW):
+        # The first click is making (or has made) its audit: wait a moment for its id.
+        for _ in range(40):
+            started = cache.get(key)
+            if started:
+                found = Audit.objects.filter(public_id=started, completed_at=None).first()
+                if found is not None:
+                    return found
+                break
+            time.sleep(0.05)
+    owner = request.user if request.user.is_authenticated else None
+    audit = Audit.objects.create(owner=owner, track=Track.objects.get(slug=track_slug))
+    if visitor:
+        cache.set(key, str(audit.public_id), timeout=START_WINDOW)
+    return audit
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("start")
 def new_audit(request: HttpRequest) -> HttpResponse:
@@ -61,10 +102,7 @@ def new_audit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TrackChoiceForm(request.POST, skill_map=guide.map)
         if form.is_valid():
-            owner = request.user if request.user.is_authenticated else None
-            audit = Audit.objects.create(
-                owner=owner, track=Track.objects.get(slug=form.chosen().slug)
-            )
+            audit = _start_once(request, form.chosen().slug)
             remember_audit(request, audit)
             return redirect(audit)
         status = 400
@@ -73,7 +111,9 @@ def new_audit(request: HttpRequest) -> HttpResponse:
         form = TrackChoiceForm({"track": asked} if asked else None, skill_map=guide.map)
         if asked and not form.is_valid():
             status = 400
-    return render(request, "audits/new.html", {"map": guide.map, "form": form}, status=status)
+    chosen = request.method != "POST" and bool(request.GET.get("track")) and status == 200
+    context = {"map": guide.map, "form": form, "chosen": chosen}
+    return render(request, "audits/new.html", context, status=status)
 
 
 # --- Rating ---------------------------------------------------------------------------------
@@ -88,6 +128,24 @@ def _closed(request: HtmxHttpRequest, audit: Audit) -> HttpResponse:
     return render(request, template, {"audit": audit}, status=409)
 
 
+def _lost(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+    """A live save for an audit this visitor cannot see (logged out in another tab, say): a
+    note for the panel, never a whole 404 page swapped into it."""
+    url = reverse("audits:audit", kwargs={"public_id": public_id})
+    context = {"login_url": f"{reverse('login')}?{urlencode({'next': url})}"}
+    return render(request, "audits/audit.html#lost", context, status=404)
+
+
+def _audit_or_lost(request: HtmxHttpRequest, public_id: UUID) -> Audit | HttpResponse:
+    """The visitor's audit; for a live save that finds none, the panel's note instead."""
+    try:
+        return get_audit_for_visitor(request, public_id)
+    except Http404:
+        if request.htmx:
+            return _lost(request, public_id)
+        raise
+
+
 OpenAuditView = Callable[[HtmxHttpRequest, Audit, Guide], HttpResponse]
 
 
@@ -98,7 +156,9 @@ def open_audit(view: OpenAuditView) -> Callable[[HtmxHttpRequest, UUID], HttpRes
 
     @wraps(view)
     def wrapped(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-        the_audit = get_audit_for_visitor(request, public_id)
+        the_audit = _audit_or_lost(request, public_id)
+        if isinstance(the_audit, HttpResponse):
+            return the_audit
         if the_audit.is_complete:
             if request.method == "POST":
                 return _closed(request, the_audit)
@@ -109,6 +169,10 @@ def open_audit(view: OpenAuditView) -> Callable[[HtmxHttpRequest, UUID], HttpRes
             return _closed(request, the_audit)
 
     return wrapped
+
+
+# Set when finishing found questions unrated; the form's next view shows them at the top.
+FINISH_REFUSED = "finish_refused"
 
 
 def _form_page(
@@ -143,26 +207,88 @@ def _form_page(
     return render(request, template, context, status=status)
 
 
+def _unrated(guide: Guide, audit: Audit) -> list[Any]:
+    rated = audit.ratings_by_slug()
+    return [s for s in guide.map.skills if s.slug not in rated]
+
+
+# What a press of one of the form's buttons asks for, besides saving what is on the page.
+ACTIONS = {"save", "change_target", "finish"}
+
+
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("save")
 @open_audit
 def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
-    """The rating form. Live saves (htmx) answer with the panel; a plain post redirects back."""
+    """The one form for rating, changing the target and finishing.
+
+    Every post first saves what the page holds (the ratings and notes, and the target as it is
+    selected), so no button ever loses a chosen rating; then "finish" completes the audit.
+    Live saves (htmx, on every change) answer with the panel; a plain post redirects back.
+    """
     if request.method != "POST":
-        return _form_page(request, the_audit, guide)
+        missing = None
+        if request.session.pop(FINISH_REFUSED, None) == str(the_audit.public_id):
+            missing = _unrated(guide, the_audit) or None
+        return _form_page(request, the_audit, guide, missing=missing)
+    action = request.POST.get("action") or "save"
     form = RatingsForm(request.POST, skill_map=guide.map)
     unknown = form.unknown_fields()
     if unknown:
         form.add_error(None, "These are not skills on the map: " + ", ".join(unknown) + ".")
-        return _form_page(request, the_audit, guide, form, status=400)
+    if action not in ACTIONS:
+        form.add_error(None, "That button does nothing here: choose save, change or finish.")
+    track_form = TrackChoiceForm(request.POST, skill_map=guide.map)
+    new_track = None
+    if "track" in request.POST:
+        if track_form.is_valid():
+            if track_form.chosen().slug != the_audit.track.slug:
+                new_track = Track.objects.get(slug=track_form.chosen().slug)
+        else:
+            if not request.htmx:
+                messages.error(request, str(track_form.errors["track"][0]))
+            return _form_page(
+                request, the_audit, guide, form, status=400, track_errors=track_form.errors["track"]
+            )
     if not form.is_valid():
         return _form_page(request, the_audit, guide, form, status=400)
-    the_audit.save_ratings(form.values())
-    if not request.htmx:
+    if action == "finish" and over_limit(request, "start"):
+        return too_many(request, "start")
+    if new_track is None:
+        the_audit.save_ratings(form.values())
+    else:
+        with transaction.atomic():
+            the_audit.save_ratings(form.values())
+            the_audit.change_track(new_track)
+    if action == "finish":
+        return _finish(request, the_audit, guide)
+    if request.htmx:
+        return _form_page(request, the_audit, guide, form)
+    if new_track is not None:
+        messages.success(
+            request, f"Your target is now {the_audit.track.name}. Your ratings are saved."
+        )
+    else:
         messages.success(request, "Your ratings are saved.")
-        return redirect(the_audit)
-    return _form_page(request, the_audit, guide, form)
+    return redirect(the_audit)
+
+
+def _finish(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
+    """Complete the audit and show its results; with questions left, back to the form, whose
+    next view lists them at the top (post/redirect/get: the address stays the form's)."""
+    url = reverse("audits:results", kwargs={"public_id": the_audit.public_id})
+    if not the_audit.is_complete:
+        try:
+            the_audit.complete(guide)
+        except AuditIncomplete:
+            request.session[FINISH_REFUSED] = str(the_audit.public_id)
+            url = the_audit.get_absolute_url()
+        except AuditClosed:  # completed in another tab meanwhile: its results are there
+            pass
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @vary_on_headers("HX-Request")
@@ -170,6 +296,7 @@ def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpRespo
 @rate_limited("save")
 @open_audit
 def change_track(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
+    """Change only the target (the form itself posts to `audit`, which also saves ratings)."""
     form = TrackChoiceForm(request.POST, skill_map=guide.map)
     if not form.is_valid():
         if not request.htmx:
@@ -188,20 +315,11 @@ def change_track(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> Ht
 @require_POST
 @rate_limited("start")
 def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id)
-    url = reverse("audits:results", kwargs={"public_id": the_audit.public_id})
-    if not the_audit.is_complete:
-        guide = current_guide()
-        try:
-            the_audit.complete(guide)
-        except AuditIncomplete as missing:
-            names = [s.name for s in guide.map.skills if s.slug in missing.missing]
-            return _form_page(request, the_audit, guide, status=400, whole_page=True, missing=names)
-        except AuditClosed:  # completed in another tab meanwhile: its results are there
-            pass
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    """Finish without posting the form (the form's own finish button posts to `audit`)."""
+    the_audit = _audit_or_lost(request, public_id)
+    if isinstance(the_audit, HttpResponse):
+        return the_audit
+    return _finish(request, the_audit, current_guide())
 
 
 @require_safe

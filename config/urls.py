@@ -20,11 +20,13 @@ urlpatterns = [
         rate_limited("login")(accounts.LoginView.as_view()),
         name="login",
     ),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
     path(
         "account/password_reset/",
         rate_limited("password_reset")(
-            auth_views.PasswordResetView.as_view(http_method_names=FORM_METHODS)
+            auth_views.PasswordResetView.as_view(
+                http_method_names=FORM_METHODS, form_class=accounts.PasswordResetForm
+            )
         ),
         name="password_reset",
     ),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import QuerySet
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
@@ -99,6 +100,19 @@ class RequirementInline(admin.StackedInline):
     readonly_fields = ["updated_at"]
     extra = 0
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """No add, change, view or delete icons beside a cell's bucket and level: they act on
+        the one Bucket or Level every track shares, which editing one cell must not touch."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("bucket", "level") and formfield is not None:
+            widget = formfield.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget.can_add_related = False
+                widget.can_change_related = False
+                widget.can_delete_related = False
+                widget.can_view_related = False
+        return formfield
+
 
 @admin.register(Track)
 class TrackAdmin(ChangesMap, admin.ModelAdmin):
@@ -144,8 +158,8 @@ class SkillAdmin(ChangesMap, admin.ModelAdmin):
 
 @admin.register(Level)
 class LevelAdmin(ChangesMap, admin.ModelAdmin):
-    list_display = ["name", "rank", "target", "meaning"]
-    search_fields = ["name", "meaning"]
+    list_display = ["name", "rank", "target", "meaning", "app_meaning"]
+    search_fields = ["name", "meaning", "app_meaning"]
     prepopulated_fields = {"slug": ["name"]}
 
 

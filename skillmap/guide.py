@@ -68,6 +68,7 @@ def _level(level: models.Level | None) -> values.Level | None:
         rank=level.rank,
         target=level.target,
         meaning=level.meaning,
+        app_meaning=level.app_meaning,
     )
 
 

@@ -6,10 +6,13 @@ import hashlib
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from skillmap.values import stated_level
 
 
 class SlugManager(models.Manager):
@@ -67,7 +70,14 @@ class Level(models.Model):
     rank = models.PositiveSmallIntegerField(
         unique=True, help_text="1 is the lowest level. Also the level's weight in the fit rule."
     )
-    meaning = models.CharField(max_length=300, blank=True)
+    meaning = models.CharField(
+        max_length=300, blank=True, help_text="The guide's own words for this level, if it has any."
+    )
+    app_meaning = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The app's own words, shown marked as the app's where the guide gives none.",
+    )
     target = models.PositiveSmallIntegerField(
         help_text="The 1–5 self-rating that meets this level."
     )
@@ -233,6 +243,22 @@ class Requirement(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (self.track.slug, self.bucket.slug)
+
+    def clean(self) -> None:
+        """A label that states a level ("Very high", "Low–Med (literacy)") must be that level:
+        the site shows both, and they must never contradict each other."""
+        names = list(Level.objects.values_list("name", flat=True))
+        stated = stated_level(self.label, names)
+        if stated is None:
+            return
+        chosen = self.level.name if self.level_id and self.level else None
+        if chosen is None or chosen.casefold() != stated.casefold():
+            raise ValidationError(
+                {
+                    "level": f"The label says “{stated}”, so the level must be {stated}"
+                    f"{f', not {chosen}' if chosen else ''}. Change the label or the level."
+                }
+            )
 
     natural_key.dependencies = ["skillmap.track", "skillmap.bucket", "skillmap.level"]  # type: ignore[attr-defined]
 

@@ -10,9 +10,28 @@ rules 1, so a completed audit is always scored as it was when taken.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+def _level_pattern(name: str) -> str:
+    # A hyphen and an en dash are the same word here ("Low-Med", "Low–Med").
+    return r"[-–]".join(re.escape(part) for part in re.split(r"[-–]", name))
+
+
+def stated_level(label: str, names: Iterable[str]) -> str | None:
+    """The level name a label states as a whole word, if any: "Low–Med (literacy)" is Low–Med,
+    not Low ("Very high" is not High). Longest names first; case does not matter."""
+    ordered = sorted(names, key=len, reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(f"({_level_pattern(n)})" for n in ordered)
+    found = re.search(rf"(?<!\w)(?:{alternatives})(?!\w)", label, re.IGNORECASE)
+    if found is None:
+        return None
+    return ordered[found.lastindex - 1] if found.lastindex else None
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,9 @@ class Level:
     rank: int
     target: int
     meaning: str = ""
+    # The app's own words where the guide has none. Not part of what a level is: an edit to
+    # them is not a change to what a track asks for (SkillMap.requirements_differ).
+    app_meaning: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,12 @@ class Cell:
     def target_level(self) -> Level | None:
         """The level the cell is scored against: the guide's, else the app's assumption."""
         return self.level or self.assumed_level
+
+    @property
+    def level_is_apps_reading(self) -> bool:
+        """Whether the level is the app's reading of a label that names no level ("Math,
+        heavy" read as High), rather than the guide's own word."""
+        return self.level is not None and stated_level(self.label, [self.level.name]) is None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -80,7 +81,9 @@ def track(request: HttpRequest, guide: Guide, slug: str) -> tuple[str, dict[str,
     if chosen is None:
         raise Http404("No track by that name.")
     focus, fallback = chosen.focus()
+    changes = [datetime.fromisoformat(c.updated_at) for c in chosen.cells if c.updated_at]
     return "skillmap/track.html", {
+        "updated": max(changes, default=None),
         "map": guide.map,
         "track": chosen,
         "focus": focus,

@@ -395,3 +395,41 @@ FOCUS_RING = """() => {
 def focus_ring(page: Page) -> dict[str, Any]:
     """The focused element and whether it draws a focus indicator (outline or box-shadow)."""
     return dict(page.evaluate(FOCUS_RING))
+
+
+# Table content a person cannot see: a table wider than its scroll box (the cue to scroll is
+# easy to miss on a phone), a cell whose content overflows it, or a table past the screen.
+CLIPPED_TABLES = """() => {
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+        (typeof e.className === 'string' && e.className.trim()
+            ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    const out = [];
+    const width = document.documentElement.clientWidth;
+    for (const table of document.querySelectorAll('table')) {
+        if (table.closest('.visually-hidden')) continue;
+        const box = table.getBoundingClientRect();
+        if (box.width === 0) continue;
+        if (box.right > width + 0.5) out.push(name(table) + ' ends at ' + Math.round(box.right));
+        const wrap = table.parentElement;
+        if (wrap.scrollWidth > wrap.clientWidth + 1)
+            out.push(name(wrap) + ' scrolls: ' + wrap.scrollWidth + ' > ' + wrap.clientWidth);
+        // A part hidden on purpose (the phone cards' column headings, clipped to nothing).
+        const hidden = (e) => {
+            for (let a = e; a && a !== table; a = a.parentElement)
+                if (getComputedStyle(a).clipPath !== 'none') return true;
+            return false;
+        };
+        for (const cell of table.querySelectorAll('th, td')) {
+            if (cell.closest('.visually-hidden') || cell.getClientRects().length === 0) continue;
+            if (hidden(cell)) continue;
+            if (cell.scrollWidth > cell.clientWidth + 1)
+                out.push(name(table) + ' cell "' + cell.innerText.trim().slice(0, 30) +
+                    '" overflows: ' + cell.scrollWidth + ' > ' + cell.clientWidth);
+        }
+    }
+    return out;
+}"""
+
+
+def clipped_tables(page: Page) -> list[str]:
+    return list(page.evaluate(CLIPPED_TABLES))

@@ -538,3 +538,73 @@ def test_delete_account_deletes_the_user_and_every_audit_and_logs_out(
     assert Audit.objects.filter(pk=theirs.pk).exists()
     assert Rating.objects.filter(audit=theirs).count() == len(ALL_FOUR)
     assert not is_logged_in(owner_client)
+
+
+# --- Issue 16: what a person sees on the way in and out -------------------------------------
+
+
+def test_logging_out_says_so_on_the_page_it_lands_on(anon_client: Client, owner: User) -> None:
+    log_in(anon_client, "owner", PASSWORD)
+
+    response = anon_client.post("/account/logout/", follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "You’re logged out." in response.content.decode()
+    # Once: the map every visitor shares does not carry it.
+    assert "You’re logged out." not in anon_client.get("/").content.decode()
+
+
+def test_the_reset_mail_is_the_apps_own_and_its_link_survives_a_copy(
+    anon_client: Client, owner: User, mailoutbox: list[mail.EmailMessage]
+) -> None:
+    anon_client.post("/account/password_reset/", {"email": "owner@example.com"})
+
+    message = mailoutbox[0]
+    assert message.subject == "Reset your Skills Map password"
+    assert message.body.startswith("Hello owner,\n\nSomeone (we hope you) asked to reset")
+    assert "-- Skills Map" in message.body
+    assert "team" not in message.body  # not Django's "The 127.0.0.1:8000 team"
+    # As printed by the console backend (and sent): plain lines, no quoted-printable "="
+    # soft breaks, so the whole link is on one line and works when copied.
+    printed = message.message().as_string()
+    assert "Content-Transfer-Encoding: 7bit" in printed
+    assert "quoted-printable" not in printed
+    link = re.search(r"http://testserver/account/reset/[^\s]+/", printed)
+    assert link is not None
+    assert anon_client.get(link.group(0).removeprefix("http://testserver")).status_code == 302
+
+
+def test_sign_up_puts_each_error_under_its_own_field_and_focuses_it(anon_client: Client) -> None:
+    response = anon_client.post(
+        "/account/signup/",
+        {"username": "newcomer", "password1": "password", "password2": "password"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    chunks = html.split('<div class="field">')[1:]
+    fields = {re.search(r'<label for="id_(\w+)">', c).group(1): c for c in chunks}  # type: ignore[union-attr]
+    assert "This password is too common." in fields["password1"]
+    assert "This password is too common." not in fields["password2"]
+    assert "error" not in fields["username"]
+    # The password is focused, and says which error describes it; Username is left alone.
+    password = re.search(r'<input type="password" name="password1"[^>]*>', html)
+    assert password is not None
+    assert "autofocus" in password.group(0)
+    assert 'aria-invalid="true"' in password.group(0)
+    assert "id_password1_error" in password.group(0)
+    assert 'id="id_password1_error"' in html
+    username = re.search(r'<input type="text" name="username"[^>]*>', html)
+    assert username is not None and "autofocus" not in username.group(0)
+
+
+def test_a_mismatch_is_still_said_under_the_confirmation(anon_client: Client) -> None:
+    response = anon_client.post(
+        "/account/signup/",
+        {"username": "newcomer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"},
+    )
+
+    html = response.content.decode()
+    confirmation = html.split('<label for="id_password2">')[1].split('<div class="field">')[0]
+    assert "The two password fields didn’t match." in confirmation
+    assert re.search(r'<input type="password" name="password2"[^>]*autofocus', html)

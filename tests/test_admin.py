@@ -145,7 +145,7 @@ def test_a_track_edit_with_its_requirement_inline_shows_on_home_at_once(
         and data[key.replace("-label", "-bucket")] == [str(Bucket.objects.get(slug="research").pk)]
     )
     data["name"] = ["Interpretability research"]
-    data[f"{research}-label"] = ["High (mechanistic)"]
+    data[f"{research}-label"] = ["Very high (mechanistic)"]
     data[f"{research}-level"] = [str(Level.objects.get(slug="very-high").pk)]
     before = MapRevision.current()
 
@@ -153,15 +153,98 @@ def test_a_track_edit_with_its_requirement_inline_shows_on_home_at_once(
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert MapRevision.current() > before
-    assert requirement("interpretability", "research").label == "High (mechanistic)"
+    assert requirement("interpretability", "research").label == "Very high (mechanistic)"
     after = anon_client.get("/")
     assert after["ETag"] != first["ETag"]
     html = after.content.decode()
     assert ">Interpretability research</a>" in html
-    assert '<span class="cell-label">High (mechanistic)</span>' in html
+    assert '<span class="cell-label">Very high (mechanistic)</span>' in html
     track_page = anon_client.get("/tracks/interpretability/").content.decode()
     assert "This track has no “Very high” cell." not in track_page
-    assert "<strong>Research Skills</strong>: High (mechanistic)" in track_page
+    assert "<strong>Research Skills</strong>: Very high (mechanistic)" in track_page
+
+
+def _inline_cell(data: dict[str, list[str]], bucket: str) -> str:
+    pk = str(Bucket.objects.get(slug=bucket).pk)
+    return next(
+        key.removesuffix("-bucket")
+        for key, value in data.items()
+        if key.startswith("requirements-") and key.endswith("-bucket") and value == [pk]
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "level", "accepted"),
+    [
+        ("Very high", "low", False),  # the case found: "Very high" shown with one bar
+        ("very HIGH (the hiring bar)", "very-high", True),
+        ("High (analysis)", "very-high", False),  # "High" is not "Very high"
+        ("Low–Med (literacy)", "low", False),  # Low–Med, not Low
+        ("Low-Med (literacy)", "low-med", True),
+        ("Low (literacy)", "low", True),
+        ("Mediumish", "low", True),  # no level word as a whole word: the label is free
+        ("Math, heavy", "high", True),  # names an area: the level is the editor's reading
+        ("Medium", "", False),  # a stated level needs that level chosen
+    ],
+)
+def test_a_label_that_states_a_level_must_match_it(
+    editor_client: Client, label: str, level: str, accepted: bool
+) -> None:
+    track = Track.objects.get(slug="research-scientist")
+    url = f"/admin/skillmap/track/{track.pk}/change/"
+    data = form_data(editor_client, url, "track_form")
+    cell = _inline_cell(data, "technical")
+    data[f"{cell}-label"] = [label]
+    data[f"{cell}-level"] = [str(Level.objects.get(slug=level).pk) if level else ""]
+
+    response = editor_client.post(url, data)
+
+    saved = requirement("research-scientist", "technical")
+    if accepted:
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert saved.label == label
+    else:
+        assert response.status_code == 200
+        assert "The label says" in response.content.decode()
+        assert saved.label == "High"  # nothing saved
+
+
+def test_the_requirement_form_refuses_a_contradicting_label_too(editor_client: Client) -> None:
+    cell = requirement("research-engineer", "technical")
+    url = f"/admin/skillmap/requirement/{cell.pk}/change/"
+    data = form_data(editor_client, url, "requirement_form")
+    data["label"] = ["Low"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The label says “Low”, so the level must be Low, not Very high." in (
+        response.content.decode()
+    )
+
+
+def test_the_inline_level_has_no_icons_that_edit_the_shared_level(editor_client: Client) -> None:
+    track = Track.objects.get(slug="research-scientist")
+    html = editor_client.get(f"/admin/skillmap/track/{track.pk}/change/").content.decode()
+
+    assert 'name="requirements-0-level"' in html
+    for action in ("add", "change", "delete", "view"):
+        assert f'id="{action}_id_requirements-0-level"' not in html
+        assert f'id="{action}_id_requirements-0-bucket"' not in html
+    assert "related-widget-wrapper-link" not in html
+
+
+def test_a_levels_own_meaning_is_editable_in_the_admin(editor_client: Client) -> None:
+    level = Level.objects.get(slug="high")
+    url = f"/admin/skillmap/level/{level.pk}/change/"
+    data = form_data(editor_client, url, "level_form")
+    assert data["app_meaning"] == [level.app_meaning]
+    data["app_meaning"] = ["strong, and seen to be."]
+
+    assert editor_client.post(url, data).status_code == 302
+
+    level.refresh_from_db()
+    assert level.app_meaning == "strong, and seen to be."
 
 
 # --- Who may do what ------------------------------------------------------------------------

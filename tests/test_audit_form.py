@@ -154,7 +154,17 @@ def test_form_carries_the_guides_words_and_the_scale(
         assert anchor in html
     assert "Meets a “Very high” cell." in html
     assert f'hx-post="{form_url(make_audit(owner=owner))}"' not in html  # each audit its own
-    assert html.count('<form method="post"') >= 3  # track, ratings, complete: all work without JS
+    # One form for the target, the ratings and finishing (the other is the nav's log-out), so
+    # every button sends the ratings on the page with it.
+    assert html.count('<form method="post"') == 2
+    form = (
+        html.split('class="ratings-form"')[0].rsplit("<form", 1)[1]
+        + html.split('class="ratings-form"')[1].split("</form>")[0]
+    )
+    assert 'name="track"' in form
+    assert form.count('name="rating-') == 25
+    for action in ("save", "change_target", "finish"):
+        assert f'type="submit" name="action" value="{action}"' in form
 
 
 @pytest.mark.django_db
@@ -237,6 +247,12 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
         'data-hx-swap-oob="innerHTML">3 of 5 rated against Research Scientist. Technical 3.5. '
         "Research 2, gap 3."
     )
+    # The phone's one-line status comes next, also out of band.
+    live, panel = panel.lstrip().split("</p>", 1)
+    assert live == (
+        '<p id="live-line" class="live-line" aria-hidden="true" data-hx-swap-oob="innerHTML">'
+        "3 of 5 rated · Research: gap 3"
+    )
     assert panel.lstrip().startswith('<h2 id="panel-heading">Against Research Scientist</h2>')
     assert "<html" not in html
     assert "<form" not in html
@@ -244,17 +260,69 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     assert panel_rows(html) == {
         "Technical": ("3.5", "High (4)", "0.5"),
         "Research": ("2", "Very high (5)", "3"),
-        "Communication": ("—", "High (4)", "not measured"),
-        "Domain": ("—", "Math, heavy (4)", "not measured"),
+        "Communication": ("—", "High (4)", "not rated yet"),
+        "Domain": ("—", "Math, heavy (4)", "not rated yet"),
     }
     # The target's very-high cell is marked, and only it.
     assert html.count("hired on") == 1
     assert 'Research <strong class="tag">hired on</strong>' in html
+    # No ranking while questions that measure the target's buckets are unrated: it says which.
+    assert '<ol class="fit">' not in html
+    assert (
+        "No ranking yet: rate Career and Communication Skills, Math you actually need first"
+    ) in html
+    # The finish button counts what is left; it sits in the panel, so it updates with it.
+    assert 'value="finish" class="finish">See my results (2 left)</button>' in html
+
+
+@pytest.mark.django_db
+def test_ranking_shows_once_the_targets_questions_are_rated(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR)
+
+    html = text(owner_client.post(form_url(audit), {"rating-reading-papers": "5"}, headers=HX))
+
     fits = re.findall(
-        r'<li[^>]*><span class="fit-pos">\d+\.</span> ([^<]+) <span',
+        r'<li[^>]*><span class="fit-pos">\d+\.</span> ([^<]+) <span class="muted">'
+        r"([\d.]+) points? short, weighted</span>",
         html.split('<ol class="fit">')[1],
     )
-    assert sorted(fits) == sorted(TRACK_NAMES)
+    assert sorted(name for name, _ in fits) == sorted(TRACK_NAMES)
+    assert "No ranking yet" not in html
+    assert 'class="finish">See my results</button>' in html
+
+
+@pytest.mark.django_db
+def test_the_panel_says_why_a_high_cell_is_hired_on(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    fallback = make_audit(owner=owner, track="interpretability")
+    very_high = make_audit(owner=owner)
+
+    html = text(owner_client.get(form_url(fallback)))
+
+    assert (
+        "Interpretability has no “Very high” cell, so its highest cells (High) are the ones "
+        "marked hired on."
+    ) in html
+    assert html.count('<strong class="tag">hired on</strong>') == 3
+    assert "has no “Very high” cell" not in text(owner_client.get(form_url(very_high)))
+
+
+@pytest.mark.django_db
+def test_ranking_waits_only_for_questions_the_target_measures(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    """Policy and Governance names no level for Domain: its maths question is not waited for."""
+    rated = {k: v for k, v in ALL_FOUR.items() if k != "math-you-actually-need"}
+    audit = make_audit(owner=owner, track="policy-and-governance", ratings=rated)
+
+    html = text(owner_client.get(form_url(audit)))
+
+    assert '<ol class="fit">' in html
+    assert "No ranking yet" not in html
+    assert "See my results (1 left)" in html
 
 
 @pytest.mark.django_db
@@ -333,7 +401,11 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
         "Communication 5, met. Domain 3."
     )
     assert 'data-hx-swap-oob="innerHTML"' in status
-    assert panel.lstrip().startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
+    assert (
+        panel.split("</p>", 1)[1]
+        .lstrip()
+        .startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
+    )
     assert "<html" not in html
     assert panel_rows(html)["Domain"] == ("3", "Law / econ / IR / policy", "not measured")
     assert 'Communication <strong class="tag">hired on</strong>' in html
@@ -369,6 +441,163 @@ def test_track_change_to_a_track_that_does_not_exist(
     assert "There is no track called “astronaut”. Pick one from the list." in text(response)
     audit.refresh_from_db()
     assert audit.track.slug == "research-scientist"
+
+
+# --- One form: every button saves the page first ---------------------------------------------
+
+
+def all_rated(**extra: str) -> dict[str, str]:
+    return {**{f"rating-{slug}": str(value) for slug, value in ALL_FOUR.items()}, **extra}
+
+
+@pytest.mark.django_db
+def test_finish_saves_the_ratings_on_the_page_then_shows_results(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    """Without JS nothing was saved before the press: finishing must not drop the ratings."""
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(form_url(audit), all_rated(action="finish"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/audits/{audit.public_id}/results/"
+    audit.refresh_from_db()
+    assert audit.is_complete
+    assert audit.snapshot is not None
+    assert audit.snapshot["ratings"] == ALL_FOUR
+
+
+@pytest.mark.django_db
+def test_finish_with_questions_left_keeps_what_was_chosen_and_lists_the_rest(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(
+        form_url(audit), {"rating-python-and-pytorch": "4", "action": "finish"}
+    )
+
+    # Post/redirect/get back to the form's own address: a reload never re-posts or 405s.
+    assert response.status_code == 302
+    assert response["Location"] == form_url(audit)
+    assert ratings_of(audit) == {"python-and-pytorch": 4}
+    assert not Audit.objects.get(pk=audit.pk).is_complete
+    html = text(owner_client.get(form_url(audit)))
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'tabindex="-1" role="alert"' in summary
+    assert "Rate every skill first" in summary
+    assert "4 still to rate before your results" in summary
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert links == [
+        (f"id_rating-{slug}_0", question)
+        for slug, question in QUESTIONS.items()
+        if slug != "python-and-pytorch"
+    ]
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in html
+    # At the top: before the questions.
+    assert html.index('id="error-summary"') < html.index('<fieldset class="skill"')
+    assert re.search(r'name="rating-python-and-pytorch" value="4" id="[^"]+" checked', html)
+    assert "See my results (4 left)" in html
+    # Said once: the next view of the form is the plain form again.
+    assert 'id="error-summary"' not in text(owner_client.get(form_url(audit)))
+
+
+@pytest.mark.django_db
+def test_finish_with_nothing_rated_stays_on_the_form(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(form_url(audit), {"action": "finish"}, follow=True)
+
+    assert response.redirect_chain == [(form_url(audit), 302)]
+    assert response.status_code == 200
+    assert "5 still to rate before your results" in text(response)
+
+
+@pytest.mark.django_db
+def test_finish_over_htmx_redirects_the_browser(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    done = owner_client.post(form_url(audit), all_rated(action="finish"), headers=HX)
+
+    assert done["HX-Redirect"] == f"/audits/{audit.public_id}/results/"
+    assert Audit.objects.get(pk=audit.pk).is_complete
+
+
+@pytest.mark.django_db
+def test_change_target_without_js_keeps_the_unsaved_ratings(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(
+        form_url(audit),
+        {
+            "track": "interpretability",
+            "rating-reading-papers": "2",
+            "note-reading-papers": "Slowly",
+            "action": "change_target",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == form_url(audit)
+    audit.refresh_from_db()
+    assert audit.track.slug == "interpretability"
+    assert ratings_of(audit) == {"reading-papers": 2}
+    html = text(owner_client.get(form_url(audit)))
+    assert "Your target is now Interpretability. Your ratings are saved." in html
+    assert re.search(r'name="rating-reading-papers" value="2" id="[^"]+" checked', html)
+    assert 'value="Slowly"' in html
+
+
+@pytest.mark.django_db
+def test_a_live_change_of_the_target_saves_the_page_and_answers_with_the_panel(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(
+        form_url(audit), {"track": "research-engineer", "rating-reading-papers": "3"}, headers=HX
+    )
+
+    assert response.status_code == 200
+    assert '<h2 id="panel-heading">Against Research Engineer</h2>' in text(response)
+    audit.refresh_from_db()
+    assert audit.track.slug == "research-engineer"
+    assert ratings_of(audit) == {"reading-papers": 3}
+
+
+@pytest.mark.django_db
+def test_an_unknown_action_saves_nothing(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(form_url(audit), all_rated(action="explode"))
+
+    assert response.status_code == 400
+    assert ratings_of(audit) == {}
+    # The page comes back with the ratings as chosen, ready to send again.
+    assert len(re.findall(r" checked>", text(response))) == len(ALL_FOUR)
+
+
+@pytest.mark.django_db
+def test_a_bad_target_saves_nothing_and_keeps_the_chosen_ratings(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner)
+
+    response = owner_client.post(form_url(audit), all_rated(track="astronaut", action="save"))
+
+    assert response.status_code == 400
+    assert "There is no track called “astronaut”." in text(response)
+    assert ratings_of(audit) == {}
+    assert len(re.findall(r" checked>", text(response))) == len(ALL_FOUR)
 
 
 # --- Bad input ------------------------------------------------------------------------------
@@ -816,3 +1045,40 @@ def test_budgets() -> None:
     assert FORM_GET <= 6
     assert HTMX_SAVE <= 8
     assert RESULTS <= 6
+
+
+# --- Starting twice -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "signed in"])
+def test_a_double_click_on_start_makes_one_audit(who: str, owner: User) -> None:
+    client = Client()
+    if who == "signed in":
+        client.force_login(owner)
+    client.get("/audits/new/?track=interpretability")  # the page with the button: its cookie
+
+    first = client.post("/audits/new/", {"track": "interpretability"})
+    second = client.post("/audits/new/", {"track": "interpretability"})
+
+    assert Audit.objects.count() == 1
+    assert first["Location"] == second["Location"] == form_url(Audit.objects.get())
+    assert client.get(second["Location"]).status_code == 200
+    # Another track is another audit; so is the same track once the moment has passed.
+    client.post("/audits/new/", {"track": "research-engineer"})
+    assert Audit.objects.count() == 2
+    caches["default"].clear()
+    client.post("/audits/new/", {"track": "interpretability"})
+    assert Audit.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_two_browsers_starting_at_once_get_an_audit_each() -> None:
+    one, two = Client(), Client()
+    for client in (one, two):
+        client.get("/audits/new/")
+
+    made = {c.post("/audits/new/", {"track": "interpretability"})["Location"] for c in (one, two)}
+
+    assert len(made) == 2
+    assert Audit.objects.count() == 2

@@ -137,6 +137,7 @@ def rate_live(page: Page, ratings: dict[str, int]) -> None:
 
 
 def rate_without_js(page: Page, ratings: dict[str, int]) -> None:
+    """Choose each rating; nothing is sent until a button is pressed."""
     url = page.url
     for slug, value in ratings.items():
         choice_label(page, slug, value).click()
@@ -144,12 +145,6 @@ def rate_without_js(page: Page, ratings: dict[str, int]) -> None:
     # Nothing was sent: the panel still shows what the server last knew.
     assert page.url == url
     expect(panel(page)).to_contain_text("0 of 5 skills rated")
-    page.get_by_role("button", name="Save ratings").click()
-    expect(page).to_have_url(url)
-    expect(page.locator(".messages")).to_contain_text("Your ratings are saved.")
-    expect(panel(page)).to_contain_text("5 of 5 skills rated")
-    for slug, value in ratings.items():
-        expect(radio(page, slug, value)).to_be_checked()
 
 
 def see_results(page: Page, track_name: str) -> Locator:
@@ -198,10 +193,15 @@ def test_live_rating_swaps_only_the_panel_and_keeps_focus(js_page: Watched) -> N
 
 
 def test_the_same_journey_works_without_javascript(no_js_page: Watched) -> None:
+    """Rate everything and press the finish button straight away: nothing saved it before."""
     page = no_js_page.page
     start_audit(page, "Research Scientist", "research-scientist")
 
     rate_without_js(page, SCIENTIST_RATINGS)
+    # The buttons only a page without script needs are there, and the finish button counts
+    # what the server has (nothing yet: the page holds the choices until a button is pressed).
+    expect(page.get_by_role("button", name="Save ratings")).to_be_visible()
+    expect(page.get_by_role("button", name="Change target")).to_be_visible()
 
     headline = see_results(page, "Research Scientist")
     expect(headline).to_contain_text("You: 3 of 5 · Target: 5")
@@ -218,18 +218,138 @@ def test_changing_the_target_swaps_the_panel_in_place(js_page: Watched) -> None:
     expect(heading).to_have_text("Against Research Scientist")
 
     page.wait_for_load_state("networkidle")
-    with page.expect_response(lambda r: r.url.endswith("/track/"), timeout=20_000) as changed:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url == url, timeout=20_000
+    ) as changed:
         page.get_by_label("Target track").select_option(label="Research Engineer")
     assert changed.value.status == 200
     assert changed.value.request.headers.get("hx-request") == "true"
     expect(heading).to_have_text("Against Research Engineer")
-    expect(panel(page).locator(".fit li.current")).to_contain_text("Research Engineer")
+    # Nothing rated yet: no ranking of tracks, and it says what it waits for.
+    expect(panel(page).locator(".fit")).to_have_count(0)
+    expect(panel(page).locator(".no-ranking")).to_contain_text("No ranking yet: rate Python")
     assert_same_document(page, url)
 
     # The new target is the one that is kept: rate against it and it is what results judge.
     rate_live(page, ENGINEER_RATINGS)
+    expect(panel(page).locator(".fit li.current")).to_contain_text("Research Engineer")
     headline = see_results(page, "Research Engineer")
     expect(headline).to_contain_text("Technical Skills")
     expect(headline).to_contain_text("You: 5 of 5 · Target: 5")
     expect(headline.locator(".verdict-text")).to_have_text("Genuinely strong.")
     js_page.assert_clean()
+
+
+def test_without_javascript_saving_and_changing_the_target_keep_every_rating(
+    no_js_page: Watched,
+) -> None:
+    page = no_js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+    url = page.url
+    first = dict(list(SCIENTIST_RATINGS.items())[:2])
+    rate_without_js(page, first)
+    page.get_by_role("button", name="Save ratings").click()
+    expect(page).to_have_url(url)
+    expect(page.locator(".messages")).to_contain_text("Your ratings are saved.")
+    expect(panel(page)).to_contain_text("2 of 5 skills rated")
+
+    # Choose two more, then change the target before saving them: they are kept.
+    rest = dict(list(SCIENTIST_RATINGS.items())[2:4])
+    for slug, value in rest.items():
+        choice_label(page, slug, value).click()
+    page.get_by_label("Target track").select_option(label="Research Engineer")
+    page.get_by_role("button", name="Change target").click()
+    expect(page).to_have_url(url)
+    expect(page.locator(".messages")).to_contain_text(
+        "Your target is now Research Engineer. Your ratings are saved."
+    )
+    expect(panel(page)).to_contain_text("4 of 5 skills rated")
+    expect(panel(page).get_by_role("heading", level=2)).to_have_text("Against Research Engineer")
+    for slug, value in {**first, **rest}.items():
+        expect(radio(page, slug, value)).to_be_checked()
+    expect(page.get_by_role("button", name="See my results")).to_have_text(
+        "See my results (1 left)"
+    )
+    no_js_page.assert_clean()
+
+
+def test_with_javascript_each_rating_says_saved_and_there_is_no_save_button(
+    js_page: Watched,
+) -> None:
+    page = js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+    expect(page.get_by_role("button", name="Save ratings")).to_be_hidden()
+    expect(page.get_by_role("button", name="Change target")).to_be_hidden()
+    finish = page.get_by_role("button", name="See my results")
+    expect(finish).to_have_text("See my results (5 left)")
+
+    choice_label(page, "python-and-pytorch", 4).click()
+    cue = page.locator("#skill-python-and-pytorch .saved-cue")
+    expect(cue).to_have_text("Saved")
+    expect(finish).to_have_text("See my results (4 left)")
+    choice_label(page, "reading-papers", 3).click()
+    expect(page.locator("#skill-reading-papers .saved-cue")).to_have_text("Saved")
+    # Only beside the rating just chosen.
+    expect(cue).to_have_text("")
+    js_page.assert_clean()
+
+
+def test_finishing_with_nothing_rated_keeps_the_address_and_focuses_the_summary(
+    js_page: Watched,
+) -> None:
+    page = js_page.page
+    start_audit(page, "Research Scientist", "research-scientist")
+    url = page.url
+
+    page.get_by_role("button", name="See my results").click()
+
+    expect(page).to_have_url(url)
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("5 still to rate before your results")
+    assert summary.bounding_box()["y"] < 400  # type: ignore[index]  # at the top, in view
+    links = summary.get_by_role("link")
+    expect(links).to_have_count(5)
+    links.nth(2).click()
+    expect(page).to_have_url(url + "#id_rating-reading-papers_0")
+    # A reload is the form again, not a 405.
+    response = page.reload()
+    assert response is not None and response.status == 200
+    expect(page.locator("#error-summary")).to_have_count(0)
+    js_page.assert_clean()
+
+
+def test_logged_out_in_another_tab_the_panel_says_so(
+    browser: Browser, live_server: Any, seeded_transactional: None
+) -> None:
+    from django.contrib.auth.models import User
+
+    from tests.conftest import PASSWORD
+
+    User.objects.create_user("tabs", "tabs@example.com", PASSWORD)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/account/login/")
+    page.get_by_label("Username").fill("tabs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    start_audit(page, "Research Scientist", "research-scientist")
+    url = page.url
+
+    other = context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Log out").click()
+    other.close()
+
+    choice_label(page, "reading-papers", 3).click()
+    expect(panel(page)).to_contain_text("You're logged out, so this rating wasn't saved.")
+    # A note in the panel, not a whole page inside it.
+    expect(panel(page).locator("nav, footer, h1, .skip-link")).to_have_count(0)
+    expect(page.locator("#skill-reading-papers .saved-cue")).to_have_text("Not saved")
+    panel(page).get_by_role("link", name="Log in to continue").click()
+    page.get_by_label("Username").fill("tabs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(url)
+    context.close()

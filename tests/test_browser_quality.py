@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = datetime.now().strftime("%Y%m%d-%H%M%S")
 SHOTS = ROOT / "test-artifacts" / "screenshots" / RUN_ID
 SIZES = {"phone": (375, 812), "desktop": (1280, 800)}
+PHONE_390 = (390, 844)
 HEADLINE = "What you’ll be hired on"
 RESULTS_URL = re.compile(r"/audits/[0-9a-f-]{36}/results/$")
 
@@ -75,6 +76,7 @@ class Crawl:
     failed: dict[str, list[str]] = field(default_factory=dict)
     overflow: dict[tuple[str, str], str] = field(default_factory=dict)
     small_targets: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    clipped: dict[str, list[str]] = field(default_factory=dict)
     matrix: dict[str, Any] = field(default_factory=dict)
 
     def visit(self, name: str) -> Visit:
@@ -203,6 +205,10 @@ def _check_page(crawl: Crawl, visit: Visit, page: Page, watched: tools.Watched) 
         page.emulate_media(color_scheme="dark")
         crawl.contrast[(visit.name, size, "dark")] = tools.run_axe(page, rules=["color-contrast"])
     page.emulate_media(color_scheme="light")
+    # The phone the issue was found on: a 390 px wide screen.
+    page.set_viewport_size({"width": PHONE_390[0], "height": PHONE_390[1]})
+    crawl.clipped[visit.name] = tools.clipped_tables(page)
+    page.set_viewport_size({"width": SIZES["desktop"][0], "height": SIZES["desktop"][1]})
     crawl.console[visit.name], crawl.failed[visit.name] = watched.take()
 
 
@@ -349,6 +355,14 @@ def test_no_page_scrolls_sideways(crawl: Crawl) -> None:
     assert not wide, f"pages wider than the screen:\n{report}"
 
 
+def test_no_table_content_is_clipped_at_390_px(crawl: Crawl) -> None:
+    """At 390 px every table's content is in view: no sideways scroll box, no cut-off cell."""
+    assert crawl.clipped.keys() == {v.name for v in crawl.visits}
+    clipped = {k: v for k, v in crawl.clipped.items() if v and crawl.visit(k).ours}
+    report = "\n".join(f"  {k}:\n    " + "\n    ".join(v) for k, v in clipped.items())
+    assert not clipped, f"table content clipped at 390 px:\n{report}"
+
+
 def test_tap_targets_are_at_least_24_px(crawl: Crawl) -> None:
     small = {k: v for k, v in crawl.small_targets.items() if v and _ours(crawl, k)}
     report = "\n".join(f"  {' / '.join(k)}:\n    " + "\n    ".join(v) for k, v in small.items())
@@ -467,7 +481,7 @@ def test_a_whole_audit_with_the_keyboard_alone(
 
     assert saves == sum(KEYBOARD_RATINGS.values())
     assert page.evaluate("window.__marker") == 1, "a save reloaded the page"
-    tab_to(page, ".complete-form button", no_ring)
+    tab_to(page, "button[value=finish]", no_ring)
     expect(page.locator("*:focus")).to_have_text("See my results")
     page.keyboard.press("Enter")
     expect(page).to_have_url(RESULTS_URL)

@@ -27,12 +27,19 @@ ROW_ID = re.compile(r"/audits/([0-9a-f-]{36})/delete/")
 
 
 class _Tables(HTMLParser):
+    """Cell texts as a screen reader reads them: the phone cards' repeated column names
+    (aria-hidden) left out."""
+
     def __init__(self) -> None:
         super().__init__()
         self.tables: list[list[list[str]]] = []
         self._cell: list[str] | None = None
+        self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden or ("aria-hidden", "true") in attrs:
+            self._hidden += tag != "br"
+            return
         if tag == "table":
             self.tables.append([])
         elif tag == "tr" and self.tables:
@@ -41,12 +48,15 @@ class _Tables(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden:
+            self._hidden -= 1
+            return
         if tag in ("td", "th") and self._cell is not None:
             self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not self._hidden:
             self._cell.append(data)
 
 

@@ -205,7 +205,7 @@ def test_every_level_is_shown_as_a_meter_and_as_text(anon_client: Client) -> Non
     ):
         for td, level, label in zip(row.find_all("td"), levels, expected[1:], strict=True):
             meters = td.find_all("span", "meter")
-            hidden = [span.text() for span in td.find_all("span", "visually-hidden")]
+            hidden = [span.text() for span in td.find_all("span", "app-reading")]
             if level is None:
                 assert meters == [] and hidden == [], label
                 continue
@@ -216,16 +216,19 @@ def test_every_level_is_shown_as_a_meter_and_as_text(anon_client: Client) -> Non
             if level in label:
                 assert hidden == [], label
             else:
-                assert hidden == [f"(level: {level})"], label
+                assert hidden == [f"(the app’s reading: {level})"], label
 
 
 def test_a_cell_whose_label_hides_its_level_says_the_level(anon_client: Client) -> None:
+    """Its bars are the app's reading of the label, and say so (to everyone, not only to
+    screen readers)."""
     html = anon_client.get("/").content.decode()
     for label, level in [("Math, heavy", "High"), ("Math, moderate", "Medium")]:
         assert (
-            f'<span class="cell-label">{label}</span>'
-            f'<span class="visually-hidden"> (level: {level})</span>'
+            f'<span class="cell-label">{label}</span> '
+            f'<span class="app-reading">(the app’s reading: {level})</span>'
         ) in html
+    assert "its bars are the app’s reading of it." in html
 
 
 def test_the_big_idea_and_tagline_word_for_word(anon_client: Client) -> None:

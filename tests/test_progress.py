@@ -262,3 +262,40 @@ def test_progress_query_count_is_flat(
     found = page_tables(response)
     assert len(found.chart) == count
     assert found.skills["Reading papers"] == ["3", "3", "same"]
+
+
+def test_line_labels_never_print_over_each_other() -> None:
+    from audits.charts import LABEL_GAP, _spread
+
+    spread = _spread([100.0, 101.0, 100.5, 50.0], low=10, high=210)
+    assert spread[3] == 50.0  # far from the others: left where it is
+    close = sorted(spread[:3])
+    assert all(b - a >= LABEL_GAP for a, b in zip(close, close[1:], strict=False))
+    # At the bottom edge, the stack moves up instead of off the chart.
+    bottom = _spread([210.0, 210.0, 209.0], low=10, high=210)
+    assert max(bottom) <= 210 and min(bottom) >= 10
+    assert sorted(bottom)[1] - sorted(bottom)[0] >= LABEL_GAP
+
+
+def test_two_audits_on_one_day_are_told_apart(
+    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    second = audit_again(owner_client, first, {"reading-papers": 5})
+    third = audit_again(owner_client, second, {"reading-papers": 4})
+    day = timezone.localtime(first.completed_at).replace(hour=9, minute=5)
+    Audit.objects.filter(pk=first.pk).update(completed_at=day - timedelta(days=3))
+    Audit.objects.filter(pk=second.pk).update(completed_at=day)
+    Audit.objects.filter(pk=third.pk).update(completed_at=day + timedelta(hours=5, minutes=30))
+
+    html = owner_client.get("/audits/progress/").content.decode()
+    svg = html[html.index('<svg class="chart progress-chart"') : html.index("</svg>")]
+    labels = re.findall(r'text-anchor="middle">([^<]+)(?:<tspan[^>]*>([^<]+)</tspan>)?</text>', svg)
+
+    when = f"{day.day} {day:%b}"
+    earlier = day - timedelta(days=3)
+    assert labels == [
+        (f"{earlier.day} {earlier:%b}", ""),
+        (when, "09:05"),
+        (when, "14:35"),
+    ]

@@ -70,7 +70,7 @@ def table_rows(html: str) -> dict[str, list[str]]:
 def chart_texts(html: str) -> dict[str, str]:
     """{bucket short name: the value the chart prints} from the SVG."""
     svg = html[html.index("<svg") : html.index("</svg>")]
-    labels = re.findall(r'<text x="0" y="25" class="chart-label">([^<]+)</text>', svg)
+    labels = re.findall(r'<text x="0" y="18" class="chart-label">([^<]+)</text>', svg)
     values = re.findall(r'class="chart-value"[^>]*>([^<]+)</text>', svg)
     return dict(zip(labels, values, strict=True))
 
@@ -104,15 +104,19 @@ def test_completing_with_skills_unrated_is_refused_naming_them(
 ) -> None:
     audit = make_audit(owner=owner, ratings={"python-and-pytorch": 4, "reading-papers": 2})
 
-    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+    response = owner_client.post(f"/audits/{audit.public_id}/complete/", follow=True)
     html = response.content.decode()
 
-    assert response.status_code == 400
-    assert (
-        "Still to rate: Deep learning and transformers, Career and Communication Skills, "
-        "Math you actually need."
-    ) in html
-    assert "Rate every skill first" in html
+    # Back on the form's own address (not /complete/, which a reload would answer with a 405),
+    # the questions left listed at the top.
+    assert response.redirect_chain == [(f"/audits/{audit.public_id}/", 302)]
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert "Rate every skill first" in summary
+    assert re.findall(r'<a href="#id_rating-([^"]+)_0">', summary) == [
+        "deep-learning-and-transformers",
+        "career-and-communication",
+        "math-you-actually-need",
+    ]
     audit.refresh_from_db()
     assert audit.completed_at is None
     assert audit.snapshot is None
@@ -293,7 +297,8 @@ def test_fit_ranks_all_seven_tracks_and_states_the_rule(
 
     fit = section(page(owner_client, audit), "fit-heading")
     items = re.findall(
-        r'<span class="fit-pos">(\d+)\.</span> ([^<]+) <span class="muted">— shortfall ([\d.]+)',
+        r'<span class="fit-pos">(\d+)\.</span> ([^<]+) <span class="muted">— ([\d.]+) points? '
+        r"short, weighted",
         fit,
     )
 
@@ -302,7 +307,9 @@ def test_fit_ranks_all_seven_tracks_and_states_the_rule(
     assert "How this is ranked:" in rule
     assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in rule
     assert "the smallest shortfall fits best" in rule
-    assert "Research Scientist — shortfall 21 (your target)" in rule
+    assert "Research Scientist — 21 points short, weighted (your target)" in rule
+    # The formula is there for those who open it.
+    assert '<details class="rule-details"><summary>How the shortfall is counted</summary>' in fit
 
 
 @pytest.mark.django_db
@@ -540,3 +547,35 @@ def test_completing_scores_against_the_target_as_it_is_now(make_audit: MakeAudit
     stale.complete(guide)
 
     assert Audit.objects.get(pk=audit.pk).snapshot["track"] == "interpretability"  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_a_bucket_with_one_skill_of_its_name_is_not_named_twice(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    """Policy and Governance is hired on Communication: its one skill has the bucket's name."""
+    ratings = {**ALL_FOUR, "career-and-communication": 2}
+    audit = make_audit(owner=owner, track="policy-and-governance", ratings=ratings, complete=True)
+
+    text = strip_tags(section(page(owner_client, audit), "six-weeks"))
+
+    assert "Career and Communication Skills : from 2 to 5, a gap of 3." in text
+    assert "Career and Communication Skills: you said" not in text
+    assert "You said 2." in text
+
+
+@pytest.mark.django_db
+def test_the_map_has_changed_banner_comes_first(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    Requirement.objects.filter(track__slug="research-scientist", bucket__slug="research").update(
+        label="High", level=Level.objects.get(slug="high")
+    )
+    MapRevision.bump()
+
+    html = page(owner_client, audit)
+
+    banner = html.index('<section aria-labelledby="changed-heading" class="changed-notice banner')
+    assert html.index("<h1>") < banner < html.index('id="headline"')
+    assert "Your results below stay as they were scored." in html
