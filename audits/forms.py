@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.http import QueryDict
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from audits import scoring
 from skillmap import values
@@ -119,35 +119,49 @@ class RatingsForm(forms.Form):
                 result[skill.id] = (int(value), self.cleaned_data.get(NOTE_PREFIX + skill.slug, ""))
         return result
 
-    def fieldsets(self) -> list[dict[str, Any]]:
-        """Per skill, its bucket, its two fields and the guide's question, in map order."""
+    def fieldsets(self, skills: tuple[values.Skill, ...] | None = None) -> list[dict[str, Any]]:
+        """Per skill, its bucket, its two fields and its question, in map order."""
         buckets = {b.slug: b for b in self.skill_map.buckets}
         return [
             {
                 "skill": skill,
                 "bucket": buckets.get(skill.bucket),
                 "rating": self[RATING_PREFIX + skill.slug],
-                "choices": self._choices_html(self[RATING_PREFIX + skill.slug]),
+                "choices": self._choices_html(self[RATING_PREFIX + skill.slug], skill.levels),
                 "note": self[NOTE_PREFIX + skill.slug],
             }
-            for skill in self.skill_map.skills
+            for skill in (self.skill_map.skills if skills is None else skills)
         ]
 
+    def sections(self, track: values.Track) -> dict[str, list[dict[str, Any]]]:
+        """The questions this track's form asks (so that one form measures every cell of it),
+        and the rest, which only other tracks' cells need: optional, kept when answered."""
+        asked = self.skill_map.questions_for(track)
+        others = tuple(s for s in self.skill_map.skills if s not in asked)
+        return {"asked": self.fieldsets(asked), "optional": self.fieldsets(others)}
+
     @staticmethod
-    def _choices_html(rating: forms.BoundField) -> str:
+    def _choices_html(rating: forms.BoundField, levels: tuple[str, ...] = ()) -> str:
         """The five labelled radios, built here rather than in a template loop: the form is the
-        busiest page, and 25 radios through the template engine were a third of its time."""
+        busiest page, and radios through the template engine were a third of its time. Each
+        says what that rating looks like for this skill, where the map describes it."""
         value = rating.value()
         chosen = "" if value in (None, "") else str(value)
+        described = len(levels) == len(SCALE)
         return format_html_join(
             "",
             '<label class="choice" for="{0}_{1}"><input type="radio" name="{2}" value="{3}" '
             'id="{0}_{1}"{4}><span class="choice-num">{3}</span> '
-            '<span class="choice-word">{5}</span></label>',
+            '<span class="choice-word">{5}</span>{6}</label>',
             (
-                (rating.auto_id, index, rating.html_name, number, checked, word)
+                (rating.auto_id, index, rating.html_name, number, checked, word, description)
                 for index, (number, word, _) in enumerate(SCALE)
                 for checked in [" checked" if str(number) == chosen else ""]
+                for description in [
+                    format_html('<span class="choice-desc">{}</span>', levels[index])
+                    if described
+                    else ""
+                ]
             ),
         )
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audits/export.json", views.export_json, name="export_json"),
     path("audits/export.csv", views.export_csv, name="export_csv"),
     path("audits/new/", views.new_audit, name="new"),
+    path("audits/how-scoring-works/", views.rule, name="rule"),
     path("audits/<uuid:public_id>/", views.audit, name="audit"),
     path("audits/<uuid:public_id>/track/", views.change_track, name="change_track"),
     path("audits/<uuid:public_id>/complete/", views.complete, name="complete"),

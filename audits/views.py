@@ -192,11 +192,14 @@ def _form_page(
     if target is None:  # the track's slug was changed in admin since this page was built
         raise Http404("That track is no longer on the map.")
     ratings = {slug: value for slug, (value, _) in stored.items()}
+    sections = form.sections(target)
     context = {
         "audit": audit,
         "map": guide.map,
         "guide": guide,
         "form": form,
+        "sections": sections,
+        "optional_open": any(fs["skill"].slug in ratings for fs in sections["optional"]),
         "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
         "assessment": scoring.assess(guide.map, target, ratings),
         "scale": scale_points(guide.map),
@@ -208,8 +211,11 @@ def _form_page(
 
 
 def _unrated(guide: Guide, audit: Audit) -> list[Any]:
+    """The questions the target's form asks that are still unrated."""
     rated = audit.ratings_by_slug()
-    return [s for s in guide.map.skills if s.slug not in rated]
+    target = guide.map.track(audit.track.slug)
+    asked = guide.map.questions_for(target) if target else guide.map.skills
+    return [s for s in asked if s.slug not in rated]
 
 
 # What a press of one of the form's buttons asks for, besides saving what is on the page.
@@ -264,7 +270,8 @@ def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpRespo
     if action == "finish":
         return _finish(request, the_audit, guide)
     if request.htmx:
-        return _form_page(request, the_audit, guide, form)
+        # A new target may ask other questions: the panel brings the form's questions along.
+        return _form_page(request, the_audit, guide, form, questions_changed=new_track is not None)
     if new_track is not None:
         messages.success(
             request, f"Your target is now {the_audit.track.name}. Your ratings are saved."
@@ -320,6 +327,12 @@ def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     if isinstance(the_audit, HttpResponse):
         return the_audit
     return _finish(request, the_audit, current_guide())
+
+
+@require_safe
+def rule(request: HttpRequest) -> HttpResponse:
+    """The scoring rule in full, which the audit panel states in one line and links to."""
+    return render(request, "audits/rule.html", {"map": current_guide().map})
 
 
 @require_safe

@@ -93,9 +93,11 @@ class Cell:
 
     @property
     def level_is_apps_reading(self) -> bool:
-        """Whether the level is the app's reading of a label that names no level ("Math,
-        heavy" read as High), rather than the guide's own word."""
-        return self.level is not None and stated_level(self.label, [self.level.name]) is None
+        """Whether the level scored is the app's reading of a label that names no level ("Math,
+        heavy" read as High, "Product sense" as Medium), rather than the guide's own word."""
+        if self.level is None:
+            return self.assumed_level is not None
+        return stated_level(self.label, [self.level.name]) is None
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,12 @@ class Track:
         """The cells a person is hired on, and whether they are a stand-in.
 
         The "Very high" cells (the top level) where the track has any; otherwise the cells at
-        the highest level it does name (the second value is then True).
+        the highest level it does name (the second value is then True). Levels the guide names
+        decide it; the app's assumed levels only where the guide names none at all.
         """
-        levelled = [c for c in self.cells if c.target_level is not None]
+        levelled = [c for c in self.cells if c.level is not None] or [
+            c for c in self.cells if c.target_level is not None
+        ]
         if not levelled:
             return (), True
         top = max(c.target_level.rank for c in levelled if c.target_level)

@@ -90,12 +90,24 @@ def anon_client() -> Client:
     return Client()
 
 
-ALL_FOUR = {
+# The guide's five questions, then the six Skills Map adds: every question of every track, so
+# an audit rated with these can be completed whatever its target. Research is 2 at its weakest
+# (papers), Communication 5, Domain 3 by maths, and Technical 3 at its weakest (transformers).
+THE_GUIDES_FIVE = {
     "python-and-pytorch": 4,
     "deep-learning-and-transformers": 3,
     "reading-papers": 2,
     "career-and-communication": 5,
     "math-you-actually-need": 3,
+}
+ALL_FOUR = {
+    **THE_GUIDES_FIVE,
+    "experiments-and-rigour": 3,
+    "portfolio-and-applications": 5,
+    "law-econ-and-policy": 2,
+    "product-sense": 3,
+    "ops-and-people": 2,
+    "threat-models": 2,
 }
 
 

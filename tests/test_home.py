@@ -122,15 +122,16 @@ MATRIX = [
     ["Applied and Product ML", "Very high", "Low", "Medium", "Product sense"],
     ["Field-building and Comms", "Low (literacy)", "Low", "Very high", "Ops / people"],
 ]
-# The level each cell names (None: the cell names an area), and how many pips that is.
+# The level each cell is scored against, and so how many pips it shows: the guide's where the
+# label names one, else the level the app reads an area label as (marked as the app's).
 LEVELS = [
     ["High", "Very high", "High", "High"],
     ["Very high", "Medium", "Medium", "Medium"],
     ["High", "High", "High", "Medium"],
-    ["High", "High", "High", None],
-    ["Low–Med", "High", "Very high", None],
-    ["Very high", "Low", "Medium", None],
-    ["Low", "Low", "Very high", None],
+    ["High", "High", "High", "High"],
+    ["Low–Med", "High", "Very high", "High"],
+    ["Very high", "Low", "Medium", "Medium"],
+    ["Low", "Low", "Very high", "High"],
 ]
 RANK = {"Low": 1, "Low–Med": 2, "Medium": 3, "High": 4, "Very high": 5}
 MEANINGS = [
@@ -223,12 +224,19 @@ def test_a_cell_whose_label_hides_its_level_says_the_level(anon_client: Client) 
     """Its bars are the app's reading of the label, and say so (to everyone, not only to
     screen readers)."""
     html = anon_client.get("/").content.decode()
-    for label, level in [("Math, heavy", "High"), ("Math, moderate", "Medium")]:
+    for label, level in [
+        ("Math, heavy", "High"),
+        ("Math, moderate", "Medium"),
+        ("Math + threat models", "High"),
+        ("Law / econ / IR / policy", "High"),
+        ("Product sense", "Medium"),
+        ("Ops / people", "High"),
+    ]:
         assert (
             f'<span class="cell-label">{label}</span> '
             f'<span class="app-reading">(the app’s reading: {level})</span>'
         ) in html
-    assert "its bars are the app’s reading of it." in html
+    assert "its bars are the level the app reads it as, and say so." in html
 
 
 def test_the_big_idea_and_tagline_word_for_word(anon_client: Client) -> None:
@@ -337,12 +345,12 @@ def test_a_bumped_revision_changes_the_etag_and_the_page(anon_client: Client) ->
 # --- Query counts ---------------------------------------------------------------------------
 
 # A process builds the map from its tables once per revision (the revision number, then the
-# passages and the map's five tables); after that a page asks only for the revision number.
-HOME_COLD = 7
+# passages and the map's seven tables); after that a page asks only for the revision number.
+HOME_COLD = 9
 HOME_WARM = 1
 HOME_NOT_MODIFIED = 1
 HOME_LOGGED_IN = 3  # the session, the user, the revision
-TRACK_COLD = 7
+TRACK_COLD = 9
 TRACK_WARM = 1
 
 

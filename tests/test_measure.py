@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from audits import scoring
 from skillmap import values
 from skillmap.guide import build_map
+from tests.conftest import ALL_FOUR, THE_GUIDES_FIVE
+
+ALL = list(ALL_FOUR)  # every skill of the seeded map, in the map's order
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +222,136 @@ def test_a_rules_one_map_is_scored_by_the_old_rules(
     assessment = scoring.assess(old, track, ratings)
     assert assessment.next_step is None
     assert (assessment.rated, assessment.total) == (len(ratings), 5)
+
+
+# --- The form and the pages ---------------------------------------------------------------
+
+
+def _form(client: Any, audit: Any) -> str:
+    return str(client.get(f"/audits/{audit.public_id}/").content.decode())
+
+
+def _section(html: str) -> tuple[list[str], list[str]]:
+    """The question slugs asked for the target, and those in the optional section."""
+    import re
+
+    optional_at = html.find('<details class="other-tracks"')
+    slugs = [
+        (m.start(), m.group(1))
+        for m in re.finditer(r'<fieldset class="skill" id="skill-([\w-]+)"', html)
+    ]
+    asked = [slug for at, slug in slugs if optional_at < 0 or at < optional_at]
+    optional = [slug for at, slug in slugs if optional_at >= 0 and at > optional_at]
+    return asked, optional
+
+
+@pytest.mark.parametrize(
+    ("track", "domain_question"),
+    [
+        ("research-scientist", ["math-you-actually-need"]),
+        ("alignment-and-ai-safety", ["math-you-actually-need", "threat-models"]),
+        ("policy-and-governance", ["law-econ-and-policy"]),
+        ("applied-and-product-ml", ["product-sense"]),
+        ("field-building-and-comms", ["ops-and-people"]),
+    ],
+)
+def test_the_form_asks_what_the_target_needs_and_folds_the_rest(
+    owner: Any, owner_client: Any, make_audit: Any, track: str, domain_question: list[str]
+) -> None:
+    audit = make_audit(owner=owner, track=track)
+    asked, optional = _section(_form(owner_client, audit))
+    guides_five = [s for s in ALL if s in THE_GUIDES_FIVE]
+    common = ["experiments-and-rigour", "portfolio-and-applications"]
+    expected = [s for s in ALL if s in guides_five or s in common or s in domain_question]
+    assert asked == expected
+    assert sorted(optional) == sorted(set(ALL) - set(expected))
+
+
+def test_changing_the_target_brings_its_questions_and_keeps_every_rating(
+    owner: Any, owner_client: Any, make_audit: Any
+) -> None:
+    audit = make_audit(owner=owner, ratings={"ops-and-people": 4})
+    url = f"/audits/{audit.public_id}/"
+    # With htmx: the panel comes back with the questions of the new target, out of band.
+    response = owner_client.post(
+        url,
+        {"track": "field-building-and-comms", "rating-reading-papers": "3"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert 'id="questions" data-hx-swap-oob="innerHTML"' in fragment
+    asked, _ = _section(fragment)
+    assert "ops-and-people" in asked and "math-you-actually-need" in asked
+    # Without JavaScript: the same, through a plain post and the page it redirects to.
+    response = owner_client.post(url, {"track": "policy-and-governance", "action": "change_target"})
+    assert response.status_code == 302
+    asked, optional = _section(_form(owner_client, audit))
+    assert "law-econ-and-policy" in asked and "ops-and-people" in optional
+    audit.refresh_from_db()
+    assert audit.ratings_by_slug() == {"ops-and-people": (4, ""), "reading-papers": (3, "")}
+
+
+def test_a_rating_for_another_tracks_optional_question_is_kept(
+    owner: Any, owner_client: Any, make_audit: Any
+) -> None:
+    audit = make_audit(owner=owner, track="research-scientist")
+    response = owner_client.post(
+        f"/audits/{audit.public_id}/", {"rating-product-sense": "4"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert audit.ratings_by_slug() == {"product-sense": (4, "")}
+    html = _form(owner_client, audit)
+    assert '<details class="other-tracks" open>' in html  # answered, so shown
+
+
+def test_a_rating_for_a_skill_not_on_the_map_is_a_clear_400(
+    owner: Any, owner_client: Any, make_audit: Any
+) -> None:
+    audit = make_audit(owner=owner, ratings={"reading-papers": 2})
+    response = owner_client.post(
+        f"/audits/{audit.public_id}/", {"rating-astrology": "5", "rating-reading-papers": "4"}
+    )
+    assert response.status_code == 400
+    assert "These are not skills on the map: rating-astrology." in response.content.decode()
+    assert audit.ratings_by_slug() == {"reading-papers": (2, "")}
+
+
+def test_the_panel_says_what_measures_each_cell_and_links_what_would(
+    owner: Any, owner_client: Any, make_audit: Any
+) -> None:
+    audit = make_audit(owner=owner, track="policy-and-governance", ratings=THE_GUIDES_FIVE)
+    html = _form(owner_client, audit)
+    panel = html[html.index('<div id="panel">') :]
+    assert "by Reading papers and Experiments and rigour" in panel
+    assert (
+        'not measured yet:</span> <a href="#skill-law-econ-and-policy">rate Law, econ, IR and '
+        "policy</a>"
+    ) in panel
+    assert "(4, the app’s assumption)" in panel  # Policy's domain cell: High, assumed
+    assert (
+        '<a href="/audits/how-scoring-works/">The rule in full</a>' not in panel
+    )  # no ranking yet
+    rule = owner_client.get("/audits/how-scoring-works/")
+    assert rule.status_code == 200
+    assert "A cell’s score is its weakest question’s rating" in rule.content.decode()
+
+
+def test_results_show_coverage_the_tie_break_and_the_next_step(
+    owner: Any, owner_client: Any, make_audit: Any
+) -> None:
+    questions = {
+        s: ALL_FOUR[s]
+        for s in ALL_FOUR
+        if s not in ("law-econ-and-policy", "ops-and-people", "product-sense", "threat-models")
+    }
+    audit = make_audit(owner=owner, track="research-scientist", ratings=questions, complete=True)
+    html = owner_client.get(f"/audits/{audit.public_id}/results/").content.decode()
+    assert "4 of 4 cells measured" in html
+    assert "3 of 4: Domain not measured" in html  # Policy: no law/econ rating
+    assert "Equal shortfalls are broken by strength" in html
+    # Every track's hired-on cells are asked by every form, so none needs the note here.
+    assert "Its hired-on cells are not all measured" not in html
+    assert "What would move you most" in html
+    assert "One point on <strong>Reading papers</strong> (from 2 to 3)" in html
+    assert "Measured by Reading papers and Experiments and rigour: the weakest counts." in html

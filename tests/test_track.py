@@ -22,7 +22,45 @@ BUCKETS = [
 VERY_HIGH = "this is the thing you’ll be hired on; it has to be strong."
 MEDIUM = "good enough not to be a liability."
 LOW = "literacy, not mastery."
-NO_LEVEL = "No level: this cell names an area"
+HIGH = "strong: you do it well and unaided, one step short of what you’re hired on."
+
+
+def assumed(level: str, why: str) -> str:
+    return (
+        f"The app’s assumption: the guide names the area, not the level; scored as {level}. "
+        + why
+    )
+
+
+# The app's assumed level for each cell whose label names an area, and why (the fixture's).
+ASSUMPTIONS = {
+    "Math, heavy": assumed(
+        "High", "“Heavy” read as High: the same as this track’s other non-hired-on cells."
+    ),
+    "Math, moderate": assumed(
+        "Medium", "“Moderate” read as Medium: good enough not to be a liability."
+    ),
+    "Math + threat models": assumed(
+        "High",
+        "Every other Alignment cell is High, and threat models are what set the track apart "
+        "from general ML.",
+    ),
+    "Law / econ / IR / policy": assumed(
+        "High",
+        "Policy work is judged on knowing how rules and institutions work; Medium would let "
+        "strong prose alone look like a fit.",
+    ),
+    "Product sense": assumed(
+        "Medium",
+        "The track is hired on engineering (Very high); product sense must not be a liability, "
+        "like its Medium communication.",
+    ),
+    "Ops / people": assumed(
+        "High",
+        "Field-building roles are mostly running programmes, events and communities, next to "
+        "the Very-high communication.",
+    ),
+}
 
 # slug: (name, [(label, level text, meaning)] per bucket, the "hired on" list items)
 TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
@@ -66,7 +104,7 @@ TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
             ("High", "High", ""),
             ("High", "High", ""),
             ("High", "High", ""),
-            ("Math + threat models", NO_LEVEL, ""),
+            ("Math + threat models", "High", ""),
         ],
         [
             "Technical Skills: High",
@@ -80,7 +118,7 @@ TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
             ("Low–Med (literacy)", "Low–Med", ""),
             ("High (analysis)", "High", ""),
             ("Very high", "Very high", VERY_HIGH),
-            ("Law / econ / IR / policy", NO_LEVEL, ""),
+            ("Law / econ / IR / policy", "High", ""),
         ],
         [f"Career and Communication Skills: Very high — {VERY_HIGH}"],
     ),
@@ -90,7 +128,7 @@ TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
             ("Very high", "Very high", VERY_HIGH),
             ("Low", "Low", LOW),
             ("Medium", "Medium", MEDIUM),
-            ("Product sense", NO_LEVEL, ""),
+            ("Product sense", "Medium", MEDIUM),
         ],
         [f"Technical Skills: Very high — {VERY_HIGH}"],
     ),
@@ -100,7 +138,7 @@ TRACKS: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {
             ("Low (literacy)", "Low", LOW),
             ("Low", "Low", LOW),
             ("Very high", "Very high", VERY_HIGH),
-            ("Ops / people", NO_LEVEL, ""),
+            ("Ops / people", "High", ""),
         ],
         [f"Career and Communication Skills: Very high — {VERY_HIGH}"],
     ),
@@ -149,10 +187,7 @@ def test_track_page_shows_each_bucket_requirement(anon_client: Client, slug: str
         assert level_cell.text(skip=MARKS) == level
         # Bars for a label that names no level are the app's reading of it, and say so.
         reading = [span.text() for span in level_cell.find_all("span", "app-reading")]
-        if label.startswith("Math, "):
-            assert reading == [f"The app’s reading of “{label}”"]
-        else:
-            assert reading == []
+        assert reading == ([ASSUMPTIONS[label]] if label in ASSUMPTIONS else [])
         # Every level has a meaning: the guide's, or the app's own marked as such.
         own = [span.text() for span in meaning_cell.find_all("span", "app-reading")]
         if level in APP_MEANINGS:
@@ -238,7 +273,7 @@ def test_track_page_links_to_an_audit_against_it(anon_client: Client) -> None:
 
 
 def test_track_page_query_counts(anon_client: Client, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(7):  # the revision, then the map built from its tables
+    with django_assert_num_queries(9):  # the revision, then the map built from its tables
         anon_client.get("/tracks/research-scientist/")
     with django_assert_num_queries(1):
         anon_client.get("/tracks/interpretability/")
