@@ -4,14 +4,18 @@ visitor keeps in their browser session until they sign in, which then become the
 from __future__ import annotations
 
 import email.policy
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +33,28 @@ SESSION_AUDITS_MAX = 50
 
 def session_audit_ids(request: HttpRequest) -> list[str]:
     return list(request.session.get(SESSION_AUDITS, []))
+
+
+def visitor_key(request: HttpRequest) -> str:
+    """Who is starting audits: the account, or for a visitor without one their browser's CSRF
+    cookie (the one thing both clicks of a first visit share: the session may not exist yet).
+    Empty when neither is known."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return "browser:" + hashlib.sha256(cookie.encode()).hexdigest()[:32] if cookie else ""
+
+
+def start_key(visitor: str, track_slug: str) -> str:
+    """The cache key that holds the audit a visitor just started for a track (a double click
+    lands on it instead of making another)."""
+    return f"start:{visitor}:{track_slug}"
+
+
+def forget_starts(visitor: str, track_slugs: Iterable[str]) -> None:
+    """Deleting audits leaves nothing of them in the cache: not even a just-started one's id."""
+    if visitor:
+        cache.delete_many([start_key(visitor, slug) for slug in track_slugs])
 
 
 def remember_audit(request: HttpRequest, audit: Audit) -> None:
@@ -136,8 +162,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        visitor = visitor_key(request)
+        tracks = set(user.audits.values_list("track__slug", flat=True))
         logout(request)
         user.delete()  # the account's audits and ratings go with it (CASCADE)
+        forget_starts(visitor, tracks)
         messages.success(request, "Your account and all its audits are deleted.")
         return redirect("skillmap:home")
     status = 400 if request.method == "POST" else 200

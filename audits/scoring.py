@@ -148,7 +148,9 @@ class Assessment:
         """One short line for a phone: how many are rated, and where each hired-on cell stands."""
         parts = [f"{self.rated} of {self.total} rated"]
         for c in self.focus:
-            if c.score is None:
+            if c.missing and len(c.missing) < len(c.measured_by):
+                state = "not measured yet"
+            elif c.score is None:
                 state = "not rated yet"
             elif c.gap is None:
                 state = "not measured"
@@ -363,9 +365,15 @@ def headline(assessment: Assessment) -> str:
 
 
 def summary(assessment: Assessment) -> dict[str, Any]:
-    """What history and progress pages need of a completed audit, without its snapshot."""
+    """What history and progress pages need of a completed audit, without its snapshot: the
+    headline, each bucket's score as the target's cell scores it (rules 1: the bucket's mean),
+    and the target's place in the fit."""
+    if assessment.rules > 1:
+        scores = {c.bucket.slug: c.score for c in assessment.cells}
+    else:
+        scores = {b.bucket.slug: b.score for b in assessment.buckets}
     return {
         "headline": headline(assessment),
-        "buckets": {b.bucket.slug: b.score for b in assessment.buckets},
+        "buckets": scores,
         "fit_position": assessment.fit_position(),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -13,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -34,8 +32,11 @@ from audits import charts, scoring
 from audits.accounts import (
     SESSION_AUDITS,
     AuthenticatedHttpRequest,
+    forget_starts,
     remember_audit,
     session_audit_ids,
+    start_key,
+    visitor_key,
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
@@ -71,12 +72,8 @@ def _start_once(request: HttpRequest, track_slug: str) -> Audit:
     thing both clicks of a first visit share: the session may not exist yet). The cache holds
     the claim: one shared count with REDIS_URL, per process without it.
     """
-    if request.user.is_authenticated:
-        visitor = f"user:{request.user.pk}"
-    else:
-        cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-        visitor = "browser:" + hashlib.sha256(cookie.encode()).hexdigest()[:32] if cookie else ""
-    key = f"start:{visitor}:{track_slug}"
+    visitor = visitor_key(request)
+    key = start_key(visitor, track_slug)
     if visitor and not cache.add(key, "", timeout=START_WINDOW):
         # The first click is making (or has made) its audit: wait a moment for its id.
         for _ in range(40):
@@ -546,6 +543,7 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the_audit = get_audit_for_visitor(request, public_id)
     if request.method == "POST":
         the_audit.delete()
+        forget_starts(visitor_key(request), [the_audit.track.slug])
         if ids := session_audit_ids(request):  # an anonymous browser's list names it no more
             request.session[SESSION_AUDITS] = [i for i in ids if i != str(public_id)]
         messages.success(request, f"Your {the_audit.track.name} audit is deleted.")

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
+from django_htmx.middleware import HtmxDetails
 
 
 class ErrorPageMiddleware:
@@ -66,6 +67,9 @@ class RequestBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Above django-htmx's middleware: say here whether htmx asked, so a live save that is
+        # refused gets a note for its panel, not a whole page inside it.
+        request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

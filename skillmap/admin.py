@@ -76,7 +76,7 @@ class RequirementForm(forms.ModelForm):
         if elsewhere:
             self.add_error(
                 "measured_by",
-                f"Only questions of this cell's bucket ({bucket}) can measure it, not: "
+                f"Only questions of this cell’s bucket ({bucket}) can measure it, not: "
                 + ", ".join(elsewhere)
                 + ".",
             )
@@ -104,7 +104,7 @@ class RequirementInline(admin.StackedInline):
         """No add, change, view or delete icons beside a cell's bucket and level: they act on
         the one Bucket or Level every track shares, which editing one cell must not touch."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in ("bucket", "level") and formfield is not None:
+        if db_field.name in ("bucket", "level", "assumed_level", "measured_by") and formfield is not None:
             widget = formfield.widget
             if isinstance(widget, RelatedFieldWidgetWrapper):
                 widget.can_add_related = False

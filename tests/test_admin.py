@@ -105,8 +105,40 @@ def test_track_editor_changes_a_requirement(editor_client: Client) -> None:
     cell.refresh_from_db()
     assert cell.label == "Math, moderate (linear algebra first)"
     assert cell.rationale == "Engineers read the maths; they rarely derive it."
-    assert cell.level is not None and cell.level.slug == "medium"
+    # The label names an area, so the guide gives no level: the app's assumption stands.
+    assert cell.level is None
+    assert cell.assumed_level is not None and cell.assumed_level.slug == "medium"
     assert MapRevision.current() == before + 1
+
+
+def test_an_assumed_level_needs_a_reason_and_no_level_of_the_guides(
+    editor_client: Client,
+) -> None:
+    cell = requirement("policy-and-governance", "domain")
+    url = f"/admin/skillmap/requirement/{cell.pk}/change/"
+    data = form_data(editor_client, url, "requirement_form")
+    data["assumption"] = [""]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Say in one line why the app assumes this level." in response.content.decode()
+
+    data = form_data(editor_client, url, "requirement_form")
+    data["level"] = [str(Level.objects.get(slug="high").pk)]
+    data["label"] = ["High (policy)"]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "nothing to assume" in response.content.decode()
+
+    data = form_data(editor_client, url, "requirement_form")
+    data["measured_by"] = [str(Skill.objects.get(slug="reading-papers").pk)]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Only questions of this cell’s bucket (Domain knowledge) can measure it" in (
+        response.content.decode()
+    )
+    cell.refresh_from_db()
+    assert cell.assumed_level is not None and cell.assumption
+    assert [s.slug for s in cell.measured_by.all()] == ["law-econ-and-policy"]
 
 
 def test_a_requirement_edit_shows_on_home_at_once(
@@ -340,7 +372,7 @@ def test_deleting_a_level_in_use_is_refused_not_a_crash(editor_client: Client) -
         "Deleting the level “High” would require deleting the following protected related objects:"
     ) in html
     assert "Research Scientist / Technical Skills: High" in html
-    assert _counts() == before == (4, 5, 5, 7, 28, 5)
+    assert _counts() == before == (4, 5, 11, 7, 28, 5)
     assert MapRevision.current() == revision
 
 

@@ -12,6 +12,7 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from audits.models import Audit, Rating
+from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill, Track
 from tests.conftest import ALL_FOUR, grow_map_tenfold, session_client_with
 
@@ -165,7 +166,7 @@ def test_form_carries_the_guides_words_and_the_scale(
         + html.split('class="ratings-form"')[1].split("</form>")[0]
     )
     assert 'name="track"' in form
-    assert form.count('name="rating-') == 25
+    assert form.count('name="rating-') == 55  # five radios for each of the eleven skills
     for action in ("save", "change_target", "finish"):
         assert f'type="submit" name="action" value="{action}"' in form
 
@@ -180,10 +181,12 @@ def test_form_get_renders_the_panel(
     assert '<div id="panel">' in html
     assert (
         '<p id="panel-status" class="visually-hidden" role="status" aria-live="polite">'
-        "1 of 5 rated against Research Scientist. Research 2, gap 3.</p>"
+        "1 of 7 rated against Research Scientist.</p>"
     ) in html
     assert "hx-swap-oob" not in html
-    assert "<strong>1 of 5</strong> skills rated" in html
+    assert "<strong>1 of 7</strong> skills rated" in html
+    # Research is measured by two questions, so one rating does not score it yet.
+    assert 'not measured yet:</span> <a href="#skill-experiments-and-rigour">' in html
     assert "Against Research Scientist" in html
 
 
@@ -205,7 +208,8 @@ def test_completed_audit_form_redirects_to_its_results(
 def panel_rows(html: str) -> dict[str, tuple[str, str, str]]:
     """{bucket short name: (your score, needs, gap)} from the panel's table."""
     rows = re.findall(
-        r'<tr[^>]*><th scope="row">(\w+)(?: <strong class="tag">hired on</strong>)?</th>'
+        r'<tr[^>]*><th scope="row">(\w+)(?: <strong class="tag">hired on</strong>)?'
+        r'(?:<span class="measured-by">[^<]*</span>)?</th>'
         r"<td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td></tr>",
         html,
     )
@@ -247,24 +251,32 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     status, panel = html.lstrip().split("</p>", 1)
     assert status == (
         '<p id="panel-status" class="visually-hidden" role="status" aria-live="polite" '
-        'data-hx-swap-oob="innerHTML">3 of 5 rated against Research Scientist. Technical 3.5. '
-        "Research 2, gap 3."
+        'data-hx-swap-oob="innerHTML">3 of 7 rated against Research Scientist. Technical 3.'
     )
     # The phone's one-line status comes next, also out of band.
     live, panel = panel.lstrip().split("</p>", 1)
     assert live == (
         '<p id="live-line" class="live-line" aria-hidden="true" data-hx-swap-oob="innerHTML">'
-        "3 of 5 rated · Research: gap 3"
+        "3 of 7 rated · Research: not measured yet"
     )
     assert panel.lstrip().startswith('<h2 id="panel-heading">Against Research Scientist</h2>')
     assert "<html" not in html
     assert "<form" not in html
-    assert "<strong>3 of 5</strong> skills rated" in html
+    assert "<strong>3 of 7</strong> skills rated" in html
     assert panel_rows(html) == {
-        "Technical": ("3.5", "High (4)", "0.5"),
-        "Research": ("2", "Very high (5)", "3"),
-        "Communication": ("—", "High (4)", "not rated yet"),
-        "Domain": ("—", "Math, heavy (4)", "not rated yet"),
+        "Technical": ("3", "High (4)", "1"),  # the weaker of its two questions
+        "Research": ("—", "Very high (5)", "not measured yet: rate Experiments and rigour"),
+        "Communication": (
+            "—",
+            "High (4)",
+            "not measured yet: rate Career and Communication Skills, rate Portfolio and "
+            "applications",
+        ),
+        "Domain": (
+            "—",
+            "Math, heavy (4, the app’s assumption)",
+            "not measured yet: rate Math you actually need",
+        ),
     }
     # The target's very-high cell is marked, and only it.
     assert html.count("hired on") == 1
@@ -272,10 +284,11 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     # No ranking while questions that measure the target's buckets are unrated: it says which.
     assert '<ol class="fit">' not in html
     assert (
-        "No ranking yet: rate Career and Communication Skills, Math you actually need first"
+        "No ranking yet: rate Experiments and rigour, Career and Communication Skills, "
+        "Portfolio and applications, Math you actually need first"
     ) in html
     # The finish button counts what is left; it sits in the panel, so it updates with it.
-    assert 'value="finish" class="finish">See my results (2 left)</button>' in html
+    assert 'value="finish" class="finish">See my results (4 left)</button>' in html
 
 
 @pytest.mark.django_db
@@ -365,8 +378,9 @@ def test_plain_post_saves_and_redirects_back_to_the_form(
     page = owner_client.get(response["Location"])
     html = text(page)
     assert "Your ratings are saved." in html
-    assert "<strong>5 of 5</strong> skills rated" in html
-    assert panel_rows(html)["Technical"] == ("3.5", "High (4)", "0.5")
+    assert "<strong>7 of 7</strong> skills rated" in html
+    # The weakest of Technical's two questions (transformers, 3) against High (4).
+    assert panel_rows(html)["Technical"] == ("3", "High (4)", "1")
 
 
 @pytest.mark.django_db
@@ -400,8 +414,8 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
     assert audit.track.slug == "policy-and-governance"
     status, panel = html.lstrip().split("</p>", 1)
     assert status.endswith(
-        ">5 of 5 rated against Policy and Governance. Technical 3.5. Research 2. "
-        "Communication 5, met. Domain 3."
+        ">8 of 8 rated against Policy and Governance. Technical 3. Research 2. "
+        "Communication 5, met. Domain 2."
     )
     assert 'data-hx-swap-oob="innerHTML"' in status
     assert (
@@ -410,7 +424,12 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
         .startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
     )
     assert "<html" not in html
-    assert panel_rows(html)["Domain"] == ("3", "Law / econ / IR / policy", "not measured")
+    # The guide names an area, not a level: scored against the app's assumption (High).
+    assert panel_rows(html)["Domain"] == (
+        "2",
+        "Law / econ / IR / policy (4, the app’s assumption)",
+        "2",
+    )
     assert 'Communication <strong class="tag">hired on</strong>' in html
 
 
@@ -489,11 +508,16 @@ def test_finish_with_questions_left_keeps_what_was_chosen_and_lists_the_rest(
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
     assert 'tabindex="-1" role="alert"' in summary
     assert "Rate every skill first" in summary
-    assert "4 still to rate before your results" in summary
+    assert "6 still to rate before your results" in summary
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    asked = {
+        **QUESTIONS,
+        "experiments-and-rigour": Skill.objects.get(slug="experiments-and-rigour").question,
+        "portfolio-and-applications": Skill.objects.get(slug="portfolio-and-applications").question,
+    }
     assert links == [
         (f"id_rating-{slug}_0", question)
-        for slug, question in QUESTIONS.items()
+        for slug, question in asked.items()
         if slug != "python-and-pytorch"
     ]
     for anchor, _ in links:
@@ -501,7 +525,7 @@ def test_finish_with_questions_left_keeps_what_was_chosen_and_lists_the_rest(
     # At the top: before the questions.
     assert html.index('id="error-summary"') < html.index('<fieldset class="skill"')
     assert re.search(r'name="rating-python-and-pytorch" value="4" id="[^"]+" checked', html)
-    assert "See my results (4 left)" in html
+    assert "See my results (6 left)" in html
     # Said once: the next view of the form is the plain form again.
     assert 'id="error-summary"' not in text(owner_client.get(form_url(audit)))
 
@@ -516,7 +540,7 @@ def test_finish_with_nothing_rated_stays_on_the_form(
 
     assert response.redirect_chain == [(form_url(audit), 302)]
     assert response.status_code == 200
-    assert "5 still to rate before your results" in text(response)
+    assert "7 still to rate before your results" in text(response)
 
 
 @pytest.mark.django_db
@@ -916,7 +940,7 @@ def test_an_anonymous_visitor_sees_their_own_sessions_audits(make_audit: MakeAud
     response = client.get(form_url(audit))
 
     assert response.status_code == 200
-    assert "<strong>1 of 5</strong> skills rated" in text(response)
+    assert "<strong>1 of 7</strong> skills rated" in text(response)
 
 
 # --- Query counts ---------------------------------------------------------------------------
@@ -926,7 +950,7 @@ def test_an_anonymous_visitor_sees_their_own_sessions_audits(make_audit: MakeAud
 def map_size(request: pytest.FixtureRequest, db: None) -> str:
     if request.param == "tenfold":
         grow_map_tenfold()
-        assert Skill.objects.count() == 50
+        assert Skill.objects.count() == 56
         assert Track.objects.count() == 70
     return str(request.param)
 
@@ -993,7 +1017,8 @@ def test_htmx_save_queries(
 
     assert response.status_code == 200
     assert len(ratings_of(audit)) == Skill.objects.count()
-    assert f"<strong>{Skill.objects.count()} of {Skill.objects.count()}</strong>" in text(response)
+    asked = len(current_guide().map.questions_for(current_guide().map.tracks[0]))
+    assert f"<strong>{asked} of {asked}</strong>" in text(response)
     if map_size == "seed":
         assert len(response.content) <= 4096
 

@@ -76,6 +76,8 @@ full = {
     "reading-papers": (2, "Slow — “abstract first”"),
     "career-and-communication": (5, ""),
     "math-you-actually-need": (3, "Linear algebra ok"),
+    "experiments-and-rigour": (3, ""),
+    "portfolio-and-applications": (4, "A site, two write-ups"),
 }
 make(alice, "research-scientist", full, complete=True)
 make(alice, "research-engineer", {"reading-papers": (1, "todo"), "python-and-pytorch": (5, "")})
@@ -138,7 +140,7 @@ def test_round_trip_gives_back_every_audit_and_rating(tmp_path: Path) -> None:
     archive = backup_name(tmp_path, "backup")
     with fresh_database(tmp_path / "live") as db:
         before = dump_of(shell(db, MAKE))
-        assert [len(before[k]) for k in ("users", "audits", "ratings")] == [3, 5, 18]
+        assert [len(before[k]) for k in ("users", "audits", "ratings")] == [3, 5, 24]
         assert sum(a["snapshot"] is not None for a in before["audits"]) == 2
 
         result = manage(db.env, "backup", str(archive))

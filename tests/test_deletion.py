@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from audits.models import Audit, Rating
-from audits.views import SESSION_AUDITS
+from audits.accounts import SESSION_AUDITS
 from tests.conftest import ALL_FOUR, PASSWORD
 from tests.test_scale_out import redis_settings
 

@@ -280,10 +280,19 @@ def test_guide_questions_appear_on_the_audit_form(anon_client: Client) -> None:
     page = parse(response.content)
     legends = page.find("form", "ratings-form").find_all("legend")
     got = [
-        (legend.text(skip=frozenset({"skill-meta"})), legend.find("span", "skill-meta").text())
+        (
+            legend.text(skip=frozenset({"skill-meta", "added"})),
+            legend.find("span", "skill-meta").text(),
+        )
         for legend in legends
     ]
-    assert [question for question, _ in got] == [question for question, _ in QUESTIONS]
+    # The guide's five come first, word for word, and unmarked; what the app adds is marked.
+    guides = got[: len(QUESTIONS)]
+    assert [question for question, _ in guides] == [question for question, _ in QUESTIONS]
+    added = [legend for legend in legends[len(QUESTIONS) :]]
+    assert added and all(legend.find_all("span", "added") for legend in added)
+    assert not any(legend.find_all("span", "added") for legend in legends[: len(QUESTIONS)])
+    got = guides
     for (_, meta), (_, name) in zip(got, QUESTIONS, strict=True):
         # The skill's name, then its bucket's where the two differ.
         assert meta == name or meta.startswith(f"{name} · ")
@@ -399,7 +408,7 @@ def test_query_counts_stay_flat_with_ten_times_the_map(
     assert (Track.objects.count(), Requirement.objects.count(), Skill.objects.count()) == (
         70,
         280,
-        50,
+        56,
     )
 
     _assert_counts(anon_client, tracks[-1].slug, django_assert_num_queries)

@@ -181,8 +181,10 @@ def test_a_body_too_large_is_a_panel_note(make_audit: MakeAudit) -> None:
         headers=HX,
     )
 
-    html = assert_fragment(response, 400)
-    assert "Bad request." in html
+    html = assert_fragment(response, 413)
+    assert "Request too large." in html
+    audit.refresh_from_db()
+    assert audit.ratings_by_slug() == {}
 
 
 def test_without_htmx_the_error_pages_stay_whole_pages(owner: User, make_audit: MakeAudit) -> None:

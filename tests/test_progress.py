@@ -28,7 +28,15 @@ SKILL_NAMES = {
     "reading-papers": "Reading papers",
     "career-and-communication": "Career and Communication Skills",
     "math-you-actually-need": "Math you actually need",
+    "experiments-and-rigour": "Experiments and rigour",
+    "portfolio-and-applications": "Portfolio and applications",
+    "law-econ-and-policy": "Law, econ, IR and policy",
+    "product-sense": "Product sense",
+    "ops-and-people": "Ops and people",
+    "threat-models": "Threat models",
 }
+# Research is scored by its weakest question: both must move for the cell to move.
+RESEARCH_UP = {"reading-papers": 5, "experiments-and-rigour": 5}
 PICK_TWO = "Pick two different completed audits of yours to compare."
 
 
@@ -79,7 +87,7 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
     owner: User, owner_client: Client, make_audit: Callable[..., Audit]
 ) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
-    second = audit_again(owner_client, first, {"reading-papers": 5})
+    second = audit_again(owner_client, first, RESEARCH_UP)
 
     response = owner_client.get("/audits/progress/")
     assert response.status_code == 200
@@ -90,8 +98,9 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
     skills = found.skills
     assert list(skills) == list(SKILL_NAMES.values())
     assert skills["Reading papers"] == ["3", "5", "up 2"]
+    assert skills["Experiments and rigour"] == ["3", "5", "up 2"]
     for slug, name in SKILL_NAMES.items():
-        if slug != "reading-papers":
+        if slug not in RESEARCH_UP:
             assert skills[name] == [str(ALL_FOUR[slug]), str(ALL_FOUR[slug]), "same"]
 
     # Against one target, each bucket's change sits next to what the track needs.
@@ -104,7 +113,7 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
     ]
     buckets = found.buckets
     assert buckets["Research Skills"] == ["3", "5", "up 2", "Very high (5)"]
-    assert buckets["Technical Skills"] == ["3.5", "3.5", "same", "High (4)"]
+    assert buckets["Technical Skills"] == ["3", "3", "same", "High (4)"]
     assert buckets["Career and Communication Skills"][2] == "same"
     assert buckets["Domain knowledge"][2] == "same"
     assert "The targets differ" not in html
@@ -115,8 +124,8 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
     chart = tables(response.content)[2]
     assert chart[0] == ["Completed", "Target", "Technical", "Research", "Communication", "Domain"]
     assert [row[1:4] for row in chart[1:]] == [
-        ["Research Scientist", "3.5", "3"],
-        ["Research Scientist", "3.5", "5"],
+        ["Research Scientist", "3", "3"],
+        ["Research Scientist", "3", "5"],
     ]
     # The compare form picks the two audits shown by default.
     for audit in (first, second):
@@ -130,7 +139,7 @@ def test_a_drop_is_shown_as_down(
     audit_again(owner_client, first, {"python-and-pytorch": 1})
     found = page_tables(owner_client.get("/audits/progress/"))
     assert found.skills["Python and PyTorch"] == ["4", "1", "down 3"]
-    assert found.buckets["Technical Skills"][:3] == ["3.5", "2", "down 1.5"]
+    assert found.buckets["Technical Skills"][:3] == ["3", "1", "down 2"]
 
 
 def test_picking_two_audits_compares_those(

@@ -24,14 +24,15 @@ HONEST_POINT = (
     "A “2” you call a “4” becomes a rejection later."
 )
 # ALL_FOUR scored against every track (see test_scoring for the arithmetic).
+# ALL_FOUR's fit: points short per measured cell, weighted by level (rules 2).
 FIT_ORDER = [
-    ("1", "Field-building and Comms", "0"),
-    ("2", "Applied and Product ML", "7.5"),
-    ("3", "Policy and Governance", "8"),
-    ("4", "Interpretability", "10"),
-    ("4", "Alignment and AI Safety", "10"),
-    ("6", "Research Engineer", "10.5"),
-    ("7", "Research Scientist", "21"),
+    ("1", "Field-building and Comms", "0.73"),
+    ("2", "Interpretability", "0.80"),
+    ("3", "Applied and Product ML", "0.83"),
+    ("4", "Research Engineer", "0.93"),
+    ("5", "Policy and Governance", "1.07"),
+    ("6", "Alignment and AI Safety", "1.25"),
+    ("7", "Research Scientist", "1.35"),
 ]
 
 
@@ -116,6 +117,8 @@ def test_completing_with_skills_unrated_is_refused_naming_them(
         "deep-learning-and-transformers",
         "career-and-communication",
         "math-you-actually-need",
+        "experiments-and-rigour",
+        "portfolio-and-applications",
     ]
     audit.refresh_from_db()
     assert audit.completed_at is None
@@ -235,13 +238,16 @@ def test_a_met_very_high_cell_is_genuinely_strong(
 
 
 @pytest.mark.django_db
-def test_a_fractional_gap(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
+def test_a_cell_scores_its_weakest_question(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # Technical: Python 4, transformers 3. A mean would say 3.5; the weaker question counts.
     audit = make_audit(owner=owner, track="research-engineer", ratings=ALL_FOUR, complete=True)
 
     headline = strip_tags(section(page(owner_client, audit), "headline"))
 
-    assert "You: 3.5 of 5 · Target: 5" in headline
-    assert "Gap of 1.5: this is your six-week focus." in headline
+    assert "You: 3 of 5 · Target: 5" in headline
+    assert "Gap of 2: this is your six-week focus." in headline
 
 
 @pytest.mark.django_db
@@ -263,8 +269,8 @@ def test_tracks_with_no_very_high_cell_use_their_highest_cells_and_say_so(
         f"{name} has no “Very high” cell, so these are its highest-level cells (High)." in headline
     )
     assert headline.count("You:") == 3
-    assert "Technical Skills — needs High You: 3.5 of 5 · Target: 4" in headline
-    assert "Gap of 0.5: this is your six-week focus." in headline
+    assert "Technical Skills — needs High You: 3 of 5 · Target: 4" in headline
+    assert "Gap of 1: this is your six-week focus." in headline
     assert "Research Skills — needs High You: 2 of 5 · Target: 4 Gap of 2" in headline
     assert "Career and Communication Skills — needs High You: 5 of 5 · Target: 4" in headline
     assert "Genuinely strong." in headline
@@ -282,10 +288,17 @@ def test_full_table_says_which_cells_are_not_measured(
     assert section(html, "all-buckets").count("hired on") == 1
     assert 'Career and Communication Skills <strong class="tag">hired on</strong>' in html
     assert rows == {
-        "Technical Skills": ["Low–Med (literacy)", "3.5", "2", "met"],
+        "Technical Skills": ["Low–Med (literacy)", "3", "2", "met"],
         "Research Skills": ["High (analysis)", "2", "4", "2"],
         "Career and Communication Skills": ["Very high", "5", "5", "met"],
-        "Domain knowledge": ["Law / econ / IR / policy", "not measured by this audit"],
+        # The guide names an area; the app assumes a level, and says so.
+        "Domain knowledge": [
+            "Law / econ / IR / policy The app’s assumption: the guide names the area, not the "
+            "level; scored as High.",
+            "2",
+            "4",
+            "2",
+        ],
     }
 
 
@@ -304,12 +317,18 @@ def test_fit_ranks_all_seven_tracks_and_states_the_rule(
 
     assert items == FIT_ORDER
     rule = strip_tags(fit)
-    assert "How this is ranked:" in rule
+    assert "A cell’s score is its weakest question’s rating" in rule
     assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in rule
-    assert "the smallest shortfall fits best" in rule
-    assert "Research Scientist — 21 points short, weighted (your target)" in rule
+    assert "the smallest fits best" in rule
+    assert "Equal shortfalls are broken by strength" in rule
+    assert (
+        "Research Scientist — 1.35 points short, weighted (your target) · 4 of 4 cells measured"
+    ) in rule
     # The formula is there for those who open it.
-    assert '<details class="rule-details"><summary>How the shortfall is counted</summary>' in fit
+    assert (
+        '<details class="rule-details" id="rule"><summary>How the shortfall is counted</summary>'
+        in fit
+    )
 
 
 @pytest.mark.django_db
@@ -348,14 +367,15 @@ def test_six_weeks_lists_the_gaps_the_honest_point_and_the_date(
     six_weeks = section(page(owner_client, audit), "six-weeks")
     text = strip_tags(six_weeks)
 
-    # Largest gap first: Research 2 → 4, Communication 3 → 4, Technical 3.5 → 4.
+    # Largest gap first (equal gaps in the map's order): Research 2 → 4, Technical 3 → 4 (its
+    # weaker question), Communication 3 → 4.
     gaps = re.findall(
         r"<strong>([^<]+)</strong>: from ([\d.]+) to (\d), a gap of ([\d.]*\d)", six_weeks
     )
     assert gaps == [
         ("Research Skills", "2", "4", "2"),
+        ("Technical Skills", "3", "4", "1"),
         ("Career and Communication Skills", "3", "4", "1"),
-        ("Technical Skills", "3.5", "4", "0.5"),
     ]
     assert "Python and PyTorch: you said 4." in text
     assert "Deep learning and transformers: you said 3." in text

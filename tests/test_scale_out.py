@@ -23,13 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def redis_settings() -> dict[str, Any]:
+    """As settings.py sets them with REDIS_URL: the default cache in Redis, the map's own copy
+    still in each process."""
     return {
         "CACHES": {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            }
+            },
+            "map": settings.MAP_CACHE,
         },
         "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
     }

@@ -287,12 +287,11 @@ def test_raising_a_rating_never_lowers_its_bucket_or_raises_its_gap(
 
 @given(ratings=partial_ratings)
 def test_shortfall_and_gaps_are_never_negative(ratings: dict[str, int]) -> None:
-    scores = scoring.bucket_scores(GUIDE, ratings)
     for t in GUIDE.tracks:
-        total, measured = scoring.shortfall(t, scores)
-        assert total >= 0
-        assert 0 <= measured <= len(t.cells)
-        assert all(c.gap is None or c.gap >= 0 for c in scoring.cell_results(t, scores))
+        fit = scoring.track_fit(GUIDE, t, ratings)
+        assert fit.shortfall is None or fit.shortfall >= 0
+        assert 0 <= fit.measured <= len(t.cells)
+        assert all(c.gap is None or c.gap >= 0 for c in scoring.cell_results(GUIDE, t, ratings))
 
 
 @st.composite

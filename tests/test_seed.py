@@ -11,18 +11,37 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from skillmap.models import Bucket, Level, MapRevision, Passage, Requirement, Skill, Track
+from skillmap.models import (
+    Bucket,
+    Level,
+    MapRevision,
+    Passage,
+    Requirement,
+    Skill,
+    SkillLevel,
+    Track,
+)
 
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "skills_map.json"
-GUIDE_COUNTS = {"bucket": 4, "level": 5, "skill": 5, "track": 7, "requirement": 28, "passage": 5}
+# The guide's map, and what Skills Map adds to measure every cell: six questions and what each
+# rating looks like for each of the eleven skills.
+GUIDE_COUNTS = {
+    "bucket": 4,
+    "level": 5,
+    "skill": 11,
+    "skilllevel": 55,
+    "track": 7,
+    "requirement": 28,
+    "passage": 5,
+}
 
 
 def counts() -> dict[str, int]:
     return {
         model._meta.model_name: model.objects.count()
-        for model in (Bucket, Level, Skill, Track, Requirement, Passage)
+        for model in (Bucket, Level, Skill, SkillLevel, Track, Requirement, Passage)
     }
 
 

@@ -27,8 +27,7 @@ HIGH = "strong: you do it well and unaided, one step short of what you’re hire
 
 def assumed(level: str, why: str) -> str:
     return (
-        f"The app’s assumption: the guide names the area, not the level; scored as {level}. "
-        + why
+        f"The app’s assumption: the guide names the area, not the level; scored as {level}. " + why
     )
 
 

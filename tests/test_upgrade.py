@@ -2,8 +2,10 @@
 with their tables and rows, and completed audits move from a copy of the map each to one
 shared copy per distinct map, with every results page unchanged.
 
-The database is built as it stood before the move (migrations up to audits 0004, rows written
-through the historical models in the old format), then `manage.py migrate` runs on it.
+The database is built as it stood before the move (migrations up to audits 0004, the seed
+fixture of that day in tests/data/, rows written through the historical models in the old
+format), then `manage.py migrate` runs on it: the later migrations, those that add content to
+the map included.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ M = {name: old.get_model("audits", name) for name in
      ("Passage", "Bucket", "Level", "Skill", "Track", "Requirement", "MapRevision", "Audit",
       "Rating")}
 by_slug = {}
-for row in json.load(open("fixtures/skills_map.json")):
+for row in json.load(open("tests/data/skills_map_before_the_move.json")):
     model = M[row["model"].split(".")[1].capitalize()]
     fields = dict(row["fields"])
     for key in ("bucket", "track", "level"):
