@@ -158,12 +158,12 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         visitor = visitor_key(request)
-        tracks = set(user.audits.values_list("track__slug", flat=True))
+        tracks = set(Audit.objects.filter(owner=user).values_list("track__slug", flat=True))
         logout(request)
         user.delete()  # the account's audits and ratings go with it (CASCADE)
         forget_starts(visitor, tracks)

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from audits import scoring
 from skillmap import values
+from skillmap.values import Skill, Track
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(scoring.RATING_MIN, scoring.RATING_MAX + 1)]
 # What each point of the 1–5 scale means, in the guide's terms: literacy, not a liability,
@@ -119,7 +120,7 @@ class RatingsForm(forms.Form):
                 result[skill.id] = (int(value), self.cleaned_data.get(NOTE_PREFIX + skill.slug, ""))
         return result
 
-    def fieldsets(self, skills: tuple[values.Skill, ...] | None = None) -> list[dict[str, Any]]:
+    def fieldsets(self, skills: tuple[Skill, ...] | None = None) -> list[dict[str, Any]]:
         """Per skill, its bucket, its two fields and its question, in map order."""
         buckets = {b.slug: b for b in self.skill_map.buckets}
         return [
@@ -133,7 +134,7 @@ class RatingsForm(forms.Form):
             for skill in (self.skill_map.skills if skills is None else skills)
         ]
 
-    def sections(self, track: values.Track) -> dict[str, list[dict[str, Any]]]:
+    def sections(self, track: Track) -> dict[str, list[dict[str, Any]]]:
         """The questions this track's form asks (so that one form measures every cell of it),
         and the rest, which only other tracks' cells need: optional, kept when answered."""
         asked = self.skill_map.questions_for(track)

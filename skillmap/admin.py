@@ -101,10 +101,12 @@ class RequirementInline(admin.StackedInline):
     extra = 0
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        """No add, change, view or delete icons beside a cell's bucket and level: they act on
-        the one Bucket or Level every track shares, which editing one cell must not touch."""
+        """No add, change, view or delete icons beside a cell's bucket, levels and measuring
+        skills: they act on the one Bucket, Level or Skill every track shares, which editing
+        one cell must not touch."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in ("bucket", "level", "assumed_level", "measured_by") and formfield is not None:
+        shared = ("bucket", "level", "assumed_level", "measured_by")
+        if db_field.name in shared and formfield is not None:
             widget = formfield.widget
             if isinstance(widget, RelatedFieldWidgetWrapper):
                 widget.can_add_related = False

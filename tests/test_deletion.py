@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from audits.models import Audit, Rating
 from audits.accounts import SESSION_AUDITS
+from audits.models import Audit, Rating
 from tests.conftest import ALL_FOUR, PASSWORD
 from tests.test_scale_out import redis_settings
 

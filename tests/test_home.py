@@ -289,7 +289,7 @@ def test_guide_questions_appear_on_the_audit_form(anon_client: Client) -> None:
     # The guide's five come first, word for word, and unmarked; what the app adds is marked.
     guides = got[: len(QUESTIONS)]
     assert [question for question, _ in guides] == [question for question, _ in QUESTIONS]
-    added = [legend for legend in legends[len(QUESTIONS) :]]
+    added = list(legends[len(QUESTIONS) :])
     assert added and all(legend.find_all("span", "added") for legend in added)
     assert not any(legend.find_all("span", "added") for legend in legends[: len(QUESTIONS)])
     got = guides
