@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from skillmap.guide import current_guide
 from tests.browser_tools import Watched, watch
 from tests.conftest import PASSWORD
-from tests.test_browser_quality import anonymous_cookie
 from tests.test_browser_audit import RESULTS_URL, choice_label, start_audit
+from tests.test_browser_quality import anonymous_cookie
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 10_000
