@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits import scoring
+from audits.planning import Planned
 from skillmap.guide import Guide
 from skillmap.models import MapSnapshot, Skill, Track
 
@@ -28,8 +29,8 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.filter(owner=None, public_id__in=session_ids)
 
 
-class Audit(models.Model):
-    """One sitting of the self-audit, against a target track."""
+class Audit(Planned, models.Model):
+    """One sitting of the self-audit, against a target track (its six-week plan: Planned)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -164,11 +165,14 @@ class Audit(models.Model):
                 {slug: note for slug, (_, note) in ratings.items()},
             )
             self.completed_at = now
-            self.summary = self.taken().summary()
+            taken = self.taken()
+            self.summary = taken.summary()
+            self.plan = self.make_plan(taken)  # a fresh plan at each completion
             Audit.objects.filter(pk=self.pk).update(
                 map_snapshot=self.map_snapshot,
                 snapshot=self.snapshot,
                 summary=self.summary,
+                plan=self.plan,
                 completed_at=now,
                 updated_at=now,
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views
+from audits import plan_views, views
 
 app_name = "audits"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("audits/<uuid:public_id>/results/", views.results, name="results"),
     path("audits/<uuid:public_id>/copy/", views.copy, name="copy"),
     path("audits/<uuid:public_id>/delete/", views.delete_audit, name="delete"),
+    # The six-week plan and coming back to re-audit (#13): audits/plan_views.py.
+    path("audits/<uuid:public_id>/plan/", plan_views.plan_hours, name="plan_hours"),
+    path("audits/<uuid:public_id>/steps/<int:step_id>/", plan_views.tick, name="tick"),
+    path("audits/<uuid:public_id>/re-audit.ics", plan_views.reaudit_ics, name="reaudit_ics"),
+    path("audits/<uuid:public_id>/again/", plan_views.again, name="again"),
+    path("audits/<uuid:public_id>/reminder/", plan_views.reminder, name="reminder"),
+    path("reminders/unsubscribe/<str:token>/", plan_views.unsubscribe, name="unsubscribe"),
 ]

@@ -40,6 +40,7 @@ from audits.accounts import (
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
+from audits.plan_context import plan_context, steps_and_moves
 from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
@@ -341,8 +342,11 @@ def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return results_page(request, the_audit)
 
 
-def results_page(request: HttpRequest, audit: Audit) -> HttpResponse:
-    """A completed audit's results, from what it was taken against (Audit.taken) alone."""
+def results_page(
+    request: HttpRequest, audit: Audit, status: int = 200, **plan_extra: Any
+) -> HttpResponse:
+    """A completed audit's results, from what it was taken against (Audit.taken) alone.
+    `plan_extra` reaches the plan's context (a refused hours form, with a 4xx status)."""
     taken = audit.taken()
     assessment = taken.assessment()
     if assessment is None:
@@ -352,25 +356,15 @@ def results_page(request: HttpRequest, audit: Audit) -> HttpResponse:
         "map": taken.guide.map,
         "assessment": assessment,
         **_plan(audit, taken, assessment),
+        **plan_context(audit, taken, assessment, **plan_extra),  # the six-week plan (#13)
         **_against_today(request, taken, assessment),
     }
-    return render(request, "audits/results.html", context)
+    return render(request, "audits/results.html", context, status=status)
 
 
 def _plan(audit: Audit, taken: Taken, assessment: scoring.Assessment) -> dict[str, Any]:
-    """The six-week plan, the chart and the re-audit date."""
-    plan = [
-        (
-            cell,
-            [
-                (skill, assessment.ratings.get(skill.slug), taken.notes.get(skill.slug, ""))
-                for skill in taken.guide.map.skills_in(cell.bucket.slug)
-            ],
-        )
-        for cell in assessment.focus_gaps
-    ]
+    """The chart and the re-audit date (the six-week plan itself: audits.plan_context)."""
     return {
-        "plan": plan,
         "chart": charts.results_chart(assessment),
         "honest_point": taken.guide.passages.get("honest_point", ""),
         "reaudit_on": (audit.completed_at or timezone.now()) + timedelta(weeks=6),
@@ -447,6 +441,7 @@ def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
         "started_iso": started_iso,
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
+        "steps": _steps_done(audit),
         "open_url": f"{url}results/" if done else url,
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
@@ -455,6 +450,12 @@ def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
         "delete_url": f"{url}delete/",
         "delete_hint": f" the {audit.track.name} audit from {started}",
     }
+
+
+def _steps_done(audit: Audit) -> str:
+    """ "4 of 9 steps done", from the plan stored on the row (no snapshot is read)."""
+    done, listed = audit.steps_done
+    return f"{done} of {listed} steps done" if listed else ""
 
 
 # --- Progress -------------------------------------------------------------------------------
@@ -530,6 +531,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
+            "plan_moves": steps_and_moves(earlier, before, after),  # #13
         }
     )
     return render(request, "audits/progress.html", context)

@@ -310,6 +310,8 @@ RATE_LIMITS = {
     # Log-in attempts from one client across all usernames (the site's and the admin's); the
     # lock-out above is per username.
     "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
+    # Links followed from outside the site: the re-audit calendar file and unsubscribe links.
+    "links": os.environ.get("RATE_LIMIT_LINKS", "30/h"),
 }
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
@@ -395,6 +397,8 @@ else:
         f"MAIL_BACKEND must be 'console', 'file' or 'smtp', not {MAIL_BACKEND!r}"
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Skills Map <noreply@localhost>")
+# The site's own address, for links in mail sent outside a request (re-audit reminders).
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

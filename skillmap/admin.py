@@ -19,6 +19,7 @@ from skillmap.models import (
     Requirement,
     Skill,
     SkillLevel,
+    Step,
     Track,
 )
 
@@ -139,6 +140,21 @@ class SkillLevelInline(admin.TabularInline):
     max_num = 5
 
 
+# Stacked for the same reason as requirements: each field keeps its own <label>.
+class StepInline(admin.StackedInline):
+    model = Step
+    fields = [
+        "position",
+        "title",
+        "done_when",
+        "kind",
+        "hours",
+        "url",
+        ("min_rating", "max_rating"),
+    ]
+    extra = 0
+
+
 @admin.register(Bucket)
 class BucketAdmin(ChangesMap, admin.ModelAdmin):
     list_display = ["name", "short_name", "description", "position"]
@@ -155,7 +171,7 @@ class SkillAdmin(ChangesMap, admin.ModelAdmin):
     list_select_related = ["bucket"]
     search_fields = ["name", "question"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [SkillLevelInline]
+    inlines = [SkillLevelInline, StepInline]
 
 
 @admin.register(Level)

@@ -330,3 +330,71 @@ class MapSnapshot(models.Model):
     def digest_of(content: dict[str, Any]) -> str:
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class StepManager(models.Manager["Step"]):
+    def get_by_natural_key(self, skill_slug: str, position: int) -> Step:
+        return self.get(skill__slug=skill_slug, position=position)
+
+
+class Step(models.Model):
+    """A concrete thing to do to raise one skill: the app's own suggestion, never the guide's.
+
+    The six-week plan (audits.plans) lists the steps whose rating range fits a person's rating.
+    """
+
+    class Kind(models.TextChoices):
+        BUILD = "build", "Build"
+        READ = "read", "Read"
+        WRITE = "write", "Write"
+        PRACTISE = "practise", "Practise"
+        SHIP = "ship", "Ship"
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(max_length=200, help_text="In the imperative: “Build …”, “Write …”.")
+    done_when = models.CharField(
+        "done when", max_length=300, help_text="One observable sentence: what “done” looks like."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    hours = models.PositiveSmallIntegerField(help_text="An honest estimate, in hours.")
+    url = models.URLField(
+        "link", max_length=300, blank=True, help_text="Free, well-known material; checked by hand."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    min_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Suits ratings from this (1–5); empty: from 1."
+    )
+    max_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Suits ratings up to this (1–5); empty: up to 5."
+    )
+
+    objects = StepManager()
+
+    class Meta:
+        ordering = ["skill", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "position"], name="one_step_per_position"),
+            models.CheckConstraint(condition=Q(hours__gte=1), name="step_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(min_rating__isnull=True) | Q(min_rating__gte=1, min_rating__lte=5),
+                name="step_min_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_rating__isnull=True) | Q(max_rating__gte=1, max_rating__lte=5),
+                name="step_max_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_rating__isnull=True)
+                | Q(max_rating__isnull=True)
+                | Q(min_rating__lte=F("max_rating")),
+                name="step_rating_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.skill.slug, self.position)
+
+    natural_key.dependencies = ["skillmap.skill"]  # type: ignore[attr-defined]

@@ -130,12 +130,36 @@ VERY_HIGH_RANK = 5
 
 
 @dataclass(frozen=True)
+class Step:
+    """Something concrete to do for one skill: Skills Map's suggestion, not the guide's words."""
+
+    id: int
+    skill: str
+    title: str
+    done_when: str
+    kind: str
+    hours: int
+    position: int
+    url: str = ""
+    # The ratings it suits (inclusive); None: no bound on that side.
+    min_rating: int | None = None
+    max_rating: int | None = None
+
+    def suits(self, rating: int) -> bool:
+        low = self.min_rating if self.min_rating is not None else 1
+        high = self.max_rating if self.max_rating is not None else 5
+        return low <= rating <= high
+
+
+@dataclass(frozen=True)
 class SkillMap:
     buckets: tuple[Bucket, ...]
     levels: tuple[Level, ...]
     skills: tuple[Skill, ...]
     tracks: tuple[Track, ...]
     rules: int = RULES
+    # Maps stored before steps existed have none (from_dict reads them so).
+    steps: tuple[Step, ...] = ()
 
     def track(self, slug: str) -> Track | None:
         return next((t for t in self.tracks if t.slug == slug), None)
@@ -160,6 +184,15 @@ class SkillMap:
         if cell.measured_by:
             return tuple(s for s in self.skills if s.slug in cell.measured_by)
         return tuple(s for s in self.skills_in(cell.bucket) if not s.added)
+
+    def steps_for(self, skill_slug: str) -> tuple[Step, ...]:
+        """A skill's steps, by position."""
+        return tuple(
+            sorted((s for s in self.steps if s.skill == skill_slug), key=lambda s: s.position)
+        )
+
+    def step(self, step_id: int) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
 
     def questions_for(self, track: Track) -> tuple[Skill, ...]:
         """The questions one form asks to measure every cell of this track: the guide's own
@@ -204,6 +237,7 @@ class SkillMap:
                 for t in data["tracks"]
             ),
             rules=data.get("rules", 1),
+            steps=tuple(Step(**st) for st in data.get("steps", ())),
         )
 
     def requirements_differ(self, other: SkillMap, track_slug: str) -> bool:

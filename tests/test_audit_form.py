@@ -970,9 +970,9 @@ RESULTS = 4
 # the revision, session, user.
 NEW_GET = 3
 # A process that has not read the map yet (or sees a new revision) builds it from the tables:
-# passages, levels, buckets, skills, their level descriptions, tracks, requirements and which
-# skills measure them, whatever the map's size.
-MAP_BUILD = 8
+# passages, levels, buckets, skills, their rating descriptions, the cells' measuring skills,
+# tracks, requirements and steps, whatever the map's size.
+MAP_BUILD = 9
 
 
 @pytest.mark.django_db

@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from audits import accounts
 from audits.models import Audit
+from audits.reminders import unsubscribe_token
 from skillmap.models import Track
 from tests import browser_tools as tools
 from tests.conftest import ALL_FOUR, PASSWORD
@@ -153,6 +154,10 @@ def _pages(make_audit: Callable[..., Audit], owner: User) -> tuple[list[Visit], 
         Visit("password-change", "/account/password_change/", "owner"),
         Visit("delete-account", "/account/delete/", "owner"),
         Visit("delete-audit", f"/audits/{mine.public_id}/delete/", "owner"),
+        # The six-week plan's own pages (#13): audit again, and a reminder's unsubscribe link.
+        Visit("audit-again", f"/audits/{mine.public_id}/again/", "owner"),
+        Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
+        Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
         Visit(
             "admin-track-change",
             f"/admin/skillmap/track/{Track.objects.get(slug='research-scientist').pk}/change/",

@@ -80,6 +80,7 @@ def page_urls(owner: User, make_audit: Any) -> list[str]:
         "/audits/",
         "/audits/progress/",
         "/account/",
+        f"/audits/{done.public_id}/again/",
     ]
 
 

@@ -272,7 +272,7 @@ def test_track_page_links_to_an_audit_against_it(anon_client: Client) -> None:
 
 
 def test_track_page_query_counts(anon_client: Client, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(9):  # the revision, then the map built from its tables
+    with django_assert_num_queries(10):  # the revision, then the map built from its tables
         anon_client.get("/tracks/research-scientist/")
     with django_assert_num_queries(1):
         anon_client.get("/tracks/interpretability/")

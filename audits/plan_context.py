@@ -1,0 +1,101 @@
+"""What the results page's six-week plan shows (templates/audits/_plan.html), shared by the
+results view and the plan's own views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from audits import plans, reminders
+from audits.models import Audit, Taken
+from audits.scoring import Assessment
+from skillmap.values import Skill
+
+PLAN = "audits/_plan.html"
+
+
+class HoursForm(forms.Form):
+    hours = forms.IntegerField(
+        label="Hours a week",
+        min_value=plans.MIN_HOURS,
+        max_value=plans.MAX_HOURS,
+        error_messages={
+            "invalid": f"Hours a week must be a whole number from {plans.MIN_HOURS} to "
+            f"{plans.MAX_HOURS}.",
+            "min_value": f"Hours a week must be at least {plans.MIN_HOURS}.",
+            "max_value": f"Hours a week can be at most {plans.MAX_HOURS}.",
+            "required": "Say how many hours a week you have.",
+        },
+    )
+
+
+def plan_context(
+    audit: Audit,
+    taken: Taken,
+    assessment: Assessment,
+    hours_form: HoursForm | None = None,
+    editable: bool = True,
+) -> dict[str, Any]:
+    """What the results page's plan (templates/audits/_plan.html) shows. `editable`: the
+    audit's own visitor, who may change hours, tick steps and download the calendar file (a
+    page shown to anyone else passes False: the plan is then read-only)."""
+    plan = plans.read(audit.plan, taken.guide.map, assessment, taken.notes) if audit.plan else None
+    hours = plan.hours if plan else plans.DEFAULT_HOURS
+    return {
+        "plan": plan,
+        "plan_editable": editable,
+        "plan_cells": plan.cells if plan else _cells_without_plan(taken, assessment),
+        "hours_form": hours_form or HoursForm(initial={"hours": hours}),
+        "reaudit_day": reminders.reaudit_on(audit.completed_at) if audit.completed_at else None,
+    }
+
+
+def _cells_without_plan(taken: Taken, assessment: Assessment) -> tuple[plans.CellPlan, ...]:
+    """An audit completed before plans: its gaps and ratings, with no steps."""
+    return plans.read({"steps": []}, taken.guide.map, assessment, taken.notes).cells
+
+
+@dataclass(frozen=True)
+class StepsMoved:
+    skill: Skill
+    done: int
+    move: int | None  # the rating's change, None if not rated in both
+
+
+def steps_and_moves(earlier: Audit, before: Taken, after: Taken) -> dict[str, Any]:
+    """For the progress page: the steps ticked done in the earlier audit's plan, per skill, and
+    whether the skills with the most steps done are the ones whose rating moved the most."""
+    done = plans.done_by_skill(earlier.plan)
+    moves = {
+        slug: after.ratings[slug] - value
+        for slug, value in before.ratings.items()
+        if slug in after.ratings
+    }
+    skill_map = after.guide.map
+    rows = sorted(
+        (
+            StepsMoved(skill, done[skill.slug], moves.get(skill.slug))
+            for skill in skill_map.skills
+            if skill.slug in done
+        ),
+        key=lambda r: -r.done,
+    )
+    if not rows or not moves:
+        return {"rows": rows, "verdict": None}
+    busiest = [r for r in rows if r.done == rows[0].done]
+    best = max(moves.values())
+    busiest_move = max((r.move for r in busiest if r.move is not None), default=None)
+    if busiest_move is not None and busiest_move == best and best > 0:
+        verdict = "Yes: the skills you did the most steps for moved the most."
+    else:
+        leaders = [s.name for s in skill_map.skills if moves.get(s.slug) == best]
+        verdict = (
+            "Not this time: the most steps went to "
+            + ", ".join(r.skill.name for r in busiest)
+            + f"; the largest move ({best:+d}) was in "
+            + ", ".join(leaders)
+            + "."
+        )
+    return {"rows": rows, "verdict": verdict}

@@ -1,0 +1,167 @@
+"""The six-week plan on the results page, and coming back: hours, ticks, the calendar file,
+"audit again", the reminder switch and the reminder's unsubscribe link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from audits import plans, reminders
+from audits.models import Audit
+from audits.plan_context import PLAN, HoursForm, plan_context
+from audits.planning import StepNotInPlan
+from audits.ratelimit import over_limit, rate_limited, too_many
+from audits.views import HtmxHttpRequest, get_audit_for_visitor, results_page
+
+
+def _completed(request: HttpRequest, public_id: UUID) -> Audit:
+    """The visitor's own completed audit with its map snapshot; 404 otherwise."""
+    audit = get_audit_for_visitor(request, public_id, "map_snapshot")
+    if not audit.is_complete:
+        raise Http404("This audit is not completed yet.")
+    return audit
+
+
+def _results_url(audit: Audit, anchor: str = "six-weeks") -> str:
+    return reverse("audits:results", args=[audit.public_id]) + f"#{anchor}"
+
+
+# --- Hours and ticks ------------------------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@rate_limited("save")
+def plan_hours(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+    """Re-plan for a number of hours a week: the schedule (htmx) or back to the results."""
+    audit = _completed(request, public_id)
+    form: HoursForm | None = HoursForm(request.POST)
+    if form is not None and form.is_valid():
+        audit.replan(form.cleaned_data["hours"])
+        if not request.htmx:
+            messages.success(request, f"Your plan now fits {audit.plan['hours']} hours a week.")  # type: ignore[index]
+            return redirect(_results_url(audit, "plan-schedule"))
+        form = None
+    taken = audit.taken()
+    assessment = taken.assessment()
+    if assessment is None:
+        raise Http404("This audit's snapshot has no target track.")
+    status = 200 if form is None else 400
+    if request.htmx:
+        context = {"audit": audit, **plan_context(audit, taken, assessment, form)}
+        return render(request, f"{PLAN}#schedule", context, status=status)
+    return results_page(request, audit, status=status, hours_form=form)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+@rate_limited("save")
+def tick(request: HtmxHttpRequest, public_id: UUID, step_id: int) -> HttpResponse:
+    """Tick a step of this audit's plan done (done=1) or not (done=0)."""
+    audit = _completed(request, public_id)
+    done = request.POST.get("done")
+    if done not in ("0", "1"):
+        return HttpResponse("done must be 0 or 1.", status=400, content_type="text/plain")
+    try:
+        audit.tick(step_id, done == "1")
+    except StepNotInPlan:
+        raise Http404("That step is not in this audit's plan.") from None
+    if not request.htmx:
+        return redirect(_results_url(audit, f"step-{step_id}"))
+    taken = audit.taken()
+    assessment = taken.assessment()
+    assert assessment is not None and audit.plan is not None
+    plan = plans.read(audit.plan, taken.guide.map, assessment)
+    planned = next(p for p in plan.steps if p.step.id == step_id)
+    return render(request, f"{PLAN}#ticked", {"audit": audit, "plan": plan, "p": planned})
+
+
+# --- Coming back ----------------------------------------------------------------------------
+
+
+def rate_limited_always(scope: str) -> Callable[[Callable[..., HttpResponseBase]], Any]:
+    """Limit every request to the view, reads too: for links followed from outside the site."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Any:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if over_limit(request, scope):
+                return too_many(request, scope)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@require_safe
+@rate_limited_always("links")
+def reaudit_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    audit = get_audit_for_visitor(request, public_id)
+    if not audit.is_complete:
+        raise Http404("This audit is not completed yet.")
+    again = request.build_absolute_uri(reverse("audits:again", args=[audit.public_id]))
+    response = HttpResponse(reminders.calendar(audit, again), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="skills-map-re-audit.ics"'
+    return response
+
+
+@require_safe
+def again(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Where the calendar entry and the reminder lead: the way to audit again from this audit
+    (the copy is a POST, so following a link never makes an audit)."""
+    audit = get_audit_for_visitor(request, public_id)
+    return render(request, "audits/again.html", {"audit": audit})
+
+
+@require_POST
+@rate_limited("save")
+def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Switch the emailed re-audit reminder on (on=1) or off (on=0) for one's own audit.
+    Only an account's own audits have one: anyone else gets a 404, as for any audit not theirs."""
+    if not request.user.is_authenticated:
+        raise Http404("Reminders are for signed-in owners.")
+    audit = get_object_or_404(
+        Audit.objects.filter(owner=request.user, completed_at__isnull=False), public_id=public_id
+    )
+    on = request.POST.get("on")
+    if on not in ("0", "1"):
+        return HttpResponse("on must be 0 or 1.", status=400, content_type="text/plain")
+    email = getattr(request.user, "email", "")
+    if on == "1" and not email:
+        messages.error(request, "Your account has no email address to send a reminder to.")
+        return redirect(_results_url(audit, "reminder"))
+    Audit.objects.filter(pk=audit.pk).update(remind=on == "1", reminded_at=None)
+    day = reminders.reaudit_on(audit.completed_at) if audit.completed_at else None
+    messages.success(
+        request,
+        f"We’ll email {email} on {day.day} {day:%B %Y}."
+        if on == "1" and day
+        else "No reminder will be emailed for this audit.",
+    )
+    return redirect(_results_url(audit, "reminder"))
+
+
+@csrf_exempt  # the signed token is the authority, and mail clients post without a session
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited_always("links")
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Turn reminders off, without logging in. The link shows one button (so a mail scanner that
+    follows links changes nothing); mail clients' one-click unsubscribe posts straight here."""
+    audit = reminders.audit_for_token(token)
+    if audit is None:
+        return render(request, "audits/unsubscribe.html", {"bad": True}, status=400)
+    if request.method == "POST":
+        reminders.turn_off_for_owner(audit)
+        return render(request, "audits/unsubscribe.html", {"done": True})
+    return render(request, "audits/unsubscribe.html", {"token": token})

@@ -1,0 +1,163 @@
+"""Bringing people back: the re-audit date, its calendar entry and the reminder email.
+
+Links carry nothing about the person but the audit's unguessable public id: the calendar's link
+to audit again is the audit's own page, and the unsubscribe token signs that id (salted, with a
+timestamp) and never names the user.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import icalendar
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from audits import plans
+from audits.models import Audit
+
+REAUDIT_AFTER = timedelta(weeks=6)
+UNSUBSCRIBE_SALT = "audits.reminders.unsubscribe"
+# An unsubscribe link keeps working this long after its email was sent.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
+
+
+def reaudit_on(completed_at: datetime) -> date:
+    """The re-audit date: six weeks after completion, as a date in the site's time zone (the
+    same date the results page shows)."""
+    return timezone.localtime(completed_at + REAUDIT_AFTER).date()
+
+
+# --- The calendar entry ---------------------------------------------------------------------
+
+
+def calendar(audit: Audit, again_url: str) -> bytes:
+    """One all-day event on the re-audit date. Its UID names the audit alone, so a second
+    download updates the event in a calendar rather than adding another."""
+    assert audit.completed_at is not None
+    day = reaudit_on(audit.completed_at)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Skills Map//Re-audit//EN")
+    cal.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"reaudit-{audit.public_id}@skills-map")
+    event.add("dtstamp", audit.completed_at)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", f"Re-audit your skills: {audit.track.name} (Skills Map)")
+    event.add(
+        "description",
+        "Six weeks since your Skills Map audit. Rate yourself again, starting from your last "
+        f"ratings, and see what moved: {again_url}",
+    )
+    event.add("url", again_url)
+    event.add("transp", "TRANSPARENT")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- The reminder email ---------------------------------------------------------------------
+
+
+def due(today: date) -> QuerySet[Audit]:
+    """Completed audits whose reminder is on, not yet sent, and due by `today`; their owners have
+    an email address and an active account."""
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    return (
+        Audit.objects.filter(
+            remind=True,
+            reminded_at__isnull=True,
+            completed_at__lt=tomorrow - REAUDIT_AFTER,
+            owner__is_active=True,
+        )
+        .exclude(owner__email="")
+        .select_related("owner", "track", "map_snapshot")
+        .order_by("completed_at", "id")
+    )
+
+
+def claim(audit: Audit) -> bool:
+    """Take this reminder for sending: one conditional UPDATE, so of any number of overlapping
+    runs exactly one gets it."""
+    return bool(
+        Audit.objects.filter(pk=audit.pk, remind=True, reminded_at__isnull=True).update(
+            reminded_at=timezone.now()
+        )
+    )
+
+
+def release(audit: Audit) -> None:
+    """Give a claimed reminder back (its sending failed), for the next run."""
+    Audit.objects.filter(pk=audit.pk).update(reminded_at=None)
+
+
+def unsubscribe_token(audit: Audit) -> str:
+    return signing.dumps(str(audit.public_id), salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def audit_for_token(token: str) -> Audit | None:
+    """The audit an unsubscribe token was made for; None if tampered with, expired or gone."""
+    try:
+        public_id = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired is one too
+        return None
+    return Audit.objects.filter(public_id=public_id, owner__isnull=False).first()
+
+
+def turn_off_for_owner(audit: Audit) -> int:
+    """Unsubscribe: reminders off for every audit of this audit's owner."""
+    return Audit.objects.filter(owner_id=audit.owner_id, remind=True).update(remind=False)
+
+
+def message(audit: Audit, site_url: str) -> EmailMessage:
+    taken = audit.taken()
+    assessment = taken.assessment()
+    plan = (
+        plans.read(audit.plan, taken.guide.map, assessment)
+        if audit.plan and assessment is not None
+        else None
+    )
+    base = site_url.rstrip("/")
+    unsubscribe = base + reverse("audits:unsubscribe", args=[unsubscribe_token(audit)])
+    context: dict[str, Any] = {
+        "audit": audit,
+        "track": audit.track.name,
+        "assessment": assessment,
+        "plan": plan,
+        "again_url": base + reverse("audits:again", args=[audit.public_id]),
+        "unsubscribe_url": unsubscribe,
+    }
+    assert audit.owner is not None
+    return EmailMessage(
+        subject=f"Time to re-audit: {audit.track.name}",
+        body=render_to_string("audits/email/reminder.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[audit.owner.email],
+        headers={
+            # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this link.
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_due(today: date, site_url: str) -> tuple[int, list[str]]:
+    """Send every reminder due by `today` that no other run has claimed: (sent, failures)."""
+    sent, failures = 0, []
+    for audit in due(today):
+        if not claim(audit):
+            continue
+        try:
+            message(audit, site_url).send()
+        except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
+            release(audit)
+            failures.append(f"{audit.public_id}: {exc}")
+            continue
+        sent += 1
+    return sent, failures
