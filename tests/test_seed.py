@@ -98,6 +98,8 @@ def test_fixture_uses_natural_keys_only() -> None:
     by_model: dict[str, int] = {}
     for obj in objects:
         by_model[obj["model"]] = by_model.get(obj["model"], 0) + 1
+    # And the steps the plans are made of: at least three for every skill.
+    assert by_model.pop("skillmap.step") >= 3 * GUIDE_COUNTS["skill"]
     assert by_model == {f"skillmap.{name}": n for name, n in GUIDE_COUNTS.items()}
     requirement = next(o for o in objects if o["model"] == "skillmap.requirement")
     assert requirement["fields"]["track"] == ["research-scientist"]
