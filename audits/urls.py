@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views
+from audits import sharing, views
 
 app_name = "audits"
 
@@ -16,4 +16,30 @@ urlpatterns = [
     path("audits/<uuid:public_id>/results/", views.results, name="results"),
     path("audits/<uuid:public_id>/copy/", views.copy, name="copy"),
     path("audits/<uuid:public_id>/delete/", views.delete_audit, name="delete"),
+    # Sharing and outside views (#14): the owner's page and writes, then what tokens open.
+    path("audits/<uuid:public_id>/share/", sharing.share, name="share"),
+    path("audits/<uuid:public_id>/share/links/", sharing.create_share_link, name="share_create"),
+    path(
+        "audits/<uuid:public_id>/share/links/<int:link_id>/revoke/",
+        sharing.revoke_share_link,
+        name="share_revoke",
+    ),
+    path(
+        "audits/<uuid:public_id>/share/requests/",
+        sharing.create_rating_request,
+        name="rate_me_create",
+    ),
+    path(
+        "audits/<uuid:public_id>/share/requests/<int:request_id>/withdraw/",
+        sharing.withdraw_rating_request,
+        name="rate_me_withdraw",
+    ),
+    path(
+        "audits/<uuid:public_id>/outside/<int:view_id>/delete/",
+        sharing.delete_outside_view,
+        name="outside_delete",
+    ),
+    path("shared/<str:token>/", sharing.shared, name="shared"),
+    path("rate/thanks/", sharing.rate_me_thanks, name="rate_me_thanks"),
+    path("rate/<str:token>/", sharing.rate_me, name="rate_me"),
 ]

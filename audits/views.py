@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from audits import charts, scoring
+from audits import charts, outside, scoring
 from audits.accounts import (
     SESSION_AUDITS,
     AuthenticatedHttpRequest,
@@ -32,7 +32,7 @@ from audits.accounts import (
     session_audit_ids,
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
-from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
+from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, RatingRequest, Taken
 from audits.ratelimit import rate_limited
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
@@ -225,6 +225,7 @@ def results_page(request: HttpRequest, audit: Audit) -> HttpResponse:
         "assessment": assessment,
         **_plan(audit, taken, assessment),
         **_against_today(request, taken, assessment),
+        **outside.context(audit, taken, assessment),  # beside, never in, the owner's scores
     }
     return render(request, "audits/results.html", context)
 
@@ -404,6 +405,8 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "chart": charts.progress_chart(completed, skill_map.buckets),
         }
     )
+    if (later_assessment := after.assessment()) is not None:  # the later audit's outside views
+        context.update(outside.context(later, after, later_assessment))
     return render(request, "audits/progress.html", context)
 
 
@@ -427,9 +430,31 @@ def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
     return list(
         Audit.objects.filter(owner=request.user)
         .select_related("track", "map_snapshot")
-        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .prefetch_related(
+            Prefetch("ratings", queryset=ratings),
+            Prefetch("rating_requests", queryset=_answered_requests()),
+        )
         .order_by("created_at", "id")
     )
+
+
+def _answered_requests() -> Any:
+    """Rate-me requests with the outside view they collected (for the export)."""
+    answered = RatingRequest.objects.filter(outside_view__isnull=False)
+    return answered.select_related("outside_view").order_by("outside_view__submitted_at", "id")
+
+
+def _outside_views(audit: Audit) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": r.label,
+            "requested_at": r.created_at,
+            "submitted_at": r.outside_view.submitted_at,
+            "ratings": r.outside_view.ratings,
+            "comments": r.outside_view.comments,
+        }
+        for r in audit.rating_requests.all()
+    ]
 
 
 @login_required
@@ -460,6 +485,8 @@ def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
                 "summary": a.summary,
                 "snapshot": a.taken().as_dict() if a.is_complete else None,
+                # Other people's ratings of this audit (#14), beside the owner's own.
+                "outside_views": _outside_views(a),
             }
             for a in _export_audits(request)
         ],
@@ -483,13 +510,15 @@ CSV_COLUMNS = [
     "bucket",
     "value",
     "note",
+    "rated_by",
 ]
 
 
 @login_required
 @require_safe
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """One row per rating."""
+    """One row per rating: the owner's own ("self"), then each outside view's ("outside: label",
+    its comment in `note`)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="skillmap-ratings.csv"'
     writer = csv.writer(response)
@@ -507,8 +536,27 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.skill.bucket.slug,
                 r.value,
                 r.note,
+                "self",
             ]
             writer.writerow([_csv_safe(str(cell)) for cell in row])
+        views = _outside_views(a)
+        skills = a.taken().guide.map.skills if views else ()  # the map's order, as above
+        for view in views:
+            for skill in (s for s in skills if s.slug in view["ratings"]):
+                row = [
+                    a.public_id,
+                    a.track.name,
+                    "completed",
+                    a.created_at.isoformat(),
+                    a.completed_at.isoformat() if a.completed_at else "",
+                    skill.slug,
+                    skill.name,
+                    skill.bucket,
+                    view["ratings"][skill.slug],
+                    view["comments"].get(skill.slug, ""),
+                    f"outside: {view['label']}",
+                ]
+                writer.writerow([_csv_safe(str(cell)) for cell in row])
     return response
 
 

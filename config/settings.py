@@ -310,6 +310,10 @@ RATE_LIMITS = {
     # Log-in attempts from one client across all usernames (the site's and the admin's); the
     # lock-out above is per username.
     "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
+    # New share links and rate-me links (#14); revoking and deleting count as saves.
+    "share": os.environ.get("RATE_LIMIT_SHARE", "20/h"),
+    # Outside ratings submitted through rate-me links, per client (#14).
+    "outside": os.environ.get("RATE_LIMIT_OUTSIDE", "10/h"),
 }
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
