@@ -29,6 +29,9 @@ from audits.models import (
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill
 from tests.conftest import session_client_with
+from tests.test_audit_form import RESULTS
+from tests.test_export import EXPORT_QUERIES
+from tests.test_progress import PROGRESS_QUERIES
 from tests.test_security_headers import assert_no_inline_code, assert_protective_headers
 
 pytestmark = pytest.mark.django_db
@@ -714,6 +717,39 @@ def test_exports_include_outside_views(
     assert len(outside) == len(questions())
     assert any(",'=HYPERLINK(1)," in line for line in outside)
     assert sum(line.endswith(",self") for line in lines) == len(questions())
+
+
+def test_results_and_progress_read_outside_views_in_one_query(
+    owner: User,
+    owner_client: Client,
+    anon_client: Client,
+    done: Audit,
+    make_audit: MakeAudit,
+    django_assert_num_queries: Any,
+) -> None:
+    later = make_audit(owner=owner, ratings=every_question(3), complete=True)
+    for audit in (done, later):
+        for n in range(3):
+            anon_client.post(rate_url(rate_token(owner_client, audit, label=f"v{n}")), answers(2))
+    owner_client.get(results_url(done))
+    with django_assert_num_queries(RESULTS):
+        assert "v2" in owner_client.get(results_url(done)).content.decode()
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        assert "v2" in owner_client.get(reverse("audits:progress")).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/audits/export.json", "/audits/export.csv"])
+def test_export_queries_stay_flat_with_outside_views(
+    owner_client: Client,
+    anon_client: Client,
+    done: Audit,
+    django_assert_num_queries: Any,
+    url: str,
+) -> None:
+    for n in range(3):
+        anon_client.post(rate_url(rate_token(owner_client, done, label=f"v{n}")), answers(2))
+    with django_assert_num_queries(EXPORT_QUERIES):
+        assert owner_client.get(url).status_code == 200
 
 
 # --- Rate limits ----------------------------------------------------------------------------
