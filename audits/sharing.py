@@ -50,11 +50,16 @@ def _looks_like_token(token: str) -> bool:
     return len(token) == TOKEN_LENGTH and set(token) <= TOKEN_ALPHABET
 
 
-def _for_link_holders(response: HttpResponse) -> HttpResponse:
-    """Headers for any page whose address carries a token (or shows a new one)."""
+def _for_link_holders(response: HttpResponse, *, has_forms: bool = False) -> HttpResponse:
+    """Headers for any page whose address carries a token (or that shows a new one).
+
+    A page without forms sends no Referer at all. A page with a form keeps the site's
+    same-origin policy (the token goes nowhere but back to this site): under no-referrer,
+    Chromium sends `Origin: null` with a form's POST, and Django's CSRF check refuses it.
+    """
     response["X-Robots-Tag"] = "noindex"
-    # SecurityMiddleware only sets its same-origin policy where a view has set none.
-    response["Referrer-Policy"] = "no-referrer"
+    if not has_forms:  # SecurityMiddleware sets its same-origin policy only where none is set
+        response["Referrer-Policy"] = "no-referrer"
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -153,7 +158,7 @@ def _sharing_page(
         if partial and request.htmx
         else "audits/share_manage.html"
     )
-    return _for_link_holders(render(request, template, context, status=status))
+    return _for_link_holders(render(request, template, context, status=status), has_forms=True)
 
 
 def _not_yet(audit_id: UUID) -> HttpResponse:
@@ -308,7 +313,8 @@ def _rate_me_page(
         "scale": scale_points(skill_map),
         "honest_point": taken.guide.passages.get("honest_point", ""),
     }
-    return _for_link_holders(render(request, "audits/rate_me.html", context, status=status))
+    response = render(request, "audits/rate_me.html", context, status=status)
+    return _for_link_holders(response, has_forms=True)
 
 
 def _used(request: HttpRequest) -> HttpResponse:
