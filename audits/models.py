@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,3 +271,194 @@ class AuditIncomplete(Exception):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(", ".join(missing))
         self.missing = missing
+
+
+# --- Sharing and outside views (#14) --------------------------------------------------------
+# Links are bearer tokens: 256 bits from `secrets`, given to the owner once and stored only as
+# their SHA-256, so a copy of the database holds no live link. (A fast hash is enough for a
+# token with that much entropy; there is nothing to guess.)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and its hash: the token goes to the owner, the hash to the database."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+class Expiry(models.IntegerChoices):
+    WEEK = 7, "7 days"
+    MONTH = 30, "30 days"
+    QUARTER = 90, "90 days"
+
+
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
+    def live(self) -> ShareLinkQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def get_for_token(self, token: str) -> ShareLink:
+        """The link this token opens, with its audit and map; DoesNotExist otherwise."""
+        return self.select_related("audit__track", "audit__map_snapshot").get(
+            token_hash=hash_token(token), audit__completed_at__isnull=False
+        )
+
+
+class ShareLink(models.Model):
+    """A read-only view of one completed audit's results, for whoever holds the token."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    include_notes = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="share_link_expires_later"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Share link for {self.audit_id}, expires {self.expires_at:%Y-%m-%d}"
+
+    @classmethod
+    def create_for(
+        cls, audit: Audit, days: int = Expiry.MONTH, include_notes: bool = False
+    ) -> tuple[ShareLink, str]:
+        """A new link and its token (the only time the token exists outside a browser)."""
+        if not audit.is_complete:
+            raise AuditIncomplete([])
+        token, token_hash = new_token()
+        now = timezone.now()
+        link = cls.objects.create(
+            audit=audit,
+            token_hash=token_hash,
+            include_notes=include_notes,
+            created_at=now,
+            expires_at=now + timedelta(days=int(Expiry(days))),
+        )
+        return link, token
+
+    def revoke(self) -> None:
+        ShareLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+
+    def opened(self) -> None:
+        self.last_opened_at = timezone.now()
+        ShareLink.objects.filter(pk=self.pk).update(last_opened_at=self.last_opened_at)
+
+
+class RatingRequestQuerySet(models.QuerySet["RatingRequest"]):
+    def unexpired(self) -> RatingRequestQuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+    def get_for_token(self, token: str) -> RatingRequest:
+        """The request this token opens (answered or not), with its audit and map."""
+        return self.select_related("audit__map_snapshot").get(
+            token_hash=hash_token(token), audit__completed_at__isnull=False
+        )
+
+
+class RatingRequest(models.Model):
+    """A "rate me" link: one person, with no account, rates the owner on the same questions."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="rating_requests")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        max_length=80, help_text="Who it is for, in the owner's words; never shown to the rater."
+    )
+    note_to_rater = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RatingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="rating_request_expires_later"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating request {self.label!r} for {self.audit_id}"
+
+    @classmethod
+    def create_for(
+        cls, audit: Audit, label: str, note_to_rater: str = "", days: int = Expiry.MONTH
+    ) -> tuple[RatingRequest, str]:
+        if not audit.is_complete:
+            raise AuditIncomplete([])
+        token, token_hash = new_token()
+        now = timezone.now()
+        request = cls.objects.create(
+            audit=audit,
+            token_hash=token_hash,
+            label=label,
+            note_to_rater=note_to_rater,
+            created_at=now,
+            expires_at=now + timedelta(days=int(Expiry(days))),
+        )
+        return request, token
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    def submit(self, ratings: dict[str, int], comments: dict[str, str]) -> OutsideView:
+        """Store the rater's answer, once. The conditional UPDATE both checks and claims the
+        request, so of two submissions racing, exactly one finds it open; the other gets
+        RequestUsed and stores nothing."""
+        with transaction.atomic():
+            now = timezone.now()
+            claimed = RatingRequest.objects.filter(
+                pk=self.pk, used_at__isnull=True, expires_at__gt=now
+            ).update(used_at=now)
+            if not claimed:
+                raise RequestUsed
+            self.used_at = now
+            return OutsideView.objects.create(
+                request=self,
+                submitted_at=now,
+                ratings=ratings,
+                comments={slug: text for slug, text in comments.items() if text},
+            )
+
+
+class OutsideView(models.Model):
+    """Someone else's ratings of the owner, beside (never in place of) the owner's own."""
+
+    request = models.OneToOneField(
+        RatingRequest, on_delete=models.CASCADE, related_name="outside_view"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    ratings = models.JSONField(help_text="{skill slug: 1-5}, the rater's answers.")
+    comments = models.JSONField(
+        default=dict, blank=True, help_text="{skill slug: text}; shown only to the owner."
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Outside view {self.request.label!r}"
+
+    @property
+    def label(self) -> str:
+        return self.request.label
+
+
+class RequestUsed(Exception):
+    """A rate-me link takes one answer; this one has had it (or has expired meanwhile)."""

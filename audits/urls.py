@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import plan_views, views
+from audits import plan_views, sharing, views
 
 app_name = "audits"
 
@@ -24,4 +24,30 @@ urlpatterns = [
     path("audits/<uuid:public_id>/again/", plan_views.again, name="again"),
     path("audits/<uuid:public_id>/reminder/", plan_views.reminder, name="reminder"),
     path("reminders/unsubscribe/<str:token>/", plan_views.unsubscribe, name="unsubscribe"),
+    # Sharing and outside views (#14): the owner's page and writes, then what tokens open.
+    path("audits/<uuid:public_id>/share/", sharing.share, name="share"),
+    path("audits/<uuid:public_id>/share/links/", sharing.create_share_link, name="share_create"),
+    path(
+        "audits/<uuid:public_id>/share/links/<int:link_id>/revoke/",
+        sharing.revoke_share_link,
+        name="share_revoke",
+    ),
+    path(
+        "audits/<uuid:public_id>/share/requests/",
+        sharing.create_rating_request,
+        name="rate_me_create",
+    ),
+    path(
+        "audits/<uuid:public_id>/share/requests/<int:request_id>/withdraw/",
+        sharing.withdraw_rating_request,
+        name="rate_me_withdraw",
+    ),
+    path(
+        "audits/<uuid:public_id>/outside/<int:view_id>/delete/",
+        sharing.delete_outside_view,
+        name="outside_delete",
+    ),
+    path("shared/<str:token>/", sharing.shared, name="shared"),
+    path("rate/thanks/", sharing.rate_me_thanks, name="rate_me_thanks"),
+    path("rate/<str:token>/", sharing.rate_me, name="rate_me"),
 ]

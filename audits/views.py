@@ -28,7 +28,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from audits import charts, scoring
+from audits import charts, outside, scoring
 from audits.accounts import (
     SESSION_AUDITS,
     AuthenticatedHttpRequest,
@@ -39,7 +39,7 @@ from audits.accounts import (
     visitor_key,
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
-from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, Taken
+from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, RatingRequest, Taken
 from audits.plan_context import plan_context, steps_and_moves
 from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
@@ -358,6 +358,7 @@ def results_page(
         **_plan(audit, taken, assessment),
         **plan_context(audit, taken, assessment, **plan_extra),  # the six-week plan (#13)
         **_against_today(request, taken, assessment),
+        **outside.context(audit, taken, assessment),  # beside, never in, the owner's scores
     }
     return render(request, "audits/results.html", context, status=status)
 
@@ -534,6 +535,8 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "plan_moves": steps_and_moves(earlier, before, after),  # #13
         }
     )
+    if (later_assessment := after.assessment()) is not None:  # the later audit's outside views
+        context.update(outside.context(later, after, later_assessment))
     return render(request, "audits/progress.html", context)
 
 
@@ -558,9 +561,31 @@ def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
     return list(
         Audit.objects.filter(owner=request.user)
         .select_related("track", "map_snapshot")
-        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .prefetch_related(
+            Prefetch("ratings", queryset=ratings),
+            Prefetch("rating_requests", queryset=_answered_requests()),
+        )
         .order_by("created_at", "id")
     )
+
+
+def _answered_requests() -> Any:
+    """Rate-me requests with the outside view they collected (for the export)."""
+    answered = RatingRequest.objects.filter(outside_view__isnull=False)
+    return answered.select_related("outside_view").order_by("outside_view__submitted_at", "id")
+
+
+def _outside_views(audit: Audit) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": r.label,
+            "requested_at": r.created_at,
+            "submitted_at": r.outside_view.submitted_at,
+            "ratings": r.outside_view.ratings,
+            "comments": r.outside_view.comments,
+        }
+        for r in audit.rating_requests.all()
+    ]
 
 
 @login_required
@@ -591,6 +616,8 @@ def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
                 "summary": a.summary,
                 "snapshot": a.taken().as_dict() if a.is_complete else None,
+                # Other people's ratings of this audit (#14), beside the owner's own.
+                "outside_views": _outside_views(a),
             }
             for a in _export_audits(request)
         ],
@@ -614,13 +641,15 @@ CSV_COLUMNS = [
     "bucket",
     "value",
     "note",
+    "rated_by",
 ]
 
 
 @login_required
 @require_safe
 def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """One row per rating."""
+    """One row per rating: the owner's own ("self"), then each outside view's ("outside: label",
+    its comment in `note`)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="skillmap-ratings.csv"'
     writer = csv.writer(response)
@@ -638,8 +667,27 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.skill.bucket.slug,
                 r.value,
                 r.note,
+                "self",
             ]
             writer.writerow([_csv_safe(str(cell)) for cell in row])
+        views = _outside_views(a)
+        skills = a.taken().guide.map.skills if views else ()  # the map's order, as above
+        for view in views:
+            for skill in (s for s in skills if s.slug in view["ratings"]):
+                row = [
+                    a.public_id,
+                    a.track.name,
+                    "completed",
+                    a.created_at.isoformat(),
+                    a.completed_at.isoformat() if a.completed_at else "",
+                    skill.slug,
+                    skill.name,
+                    skill.bucket,
+                    view["ratings"][skill.slug],
+                    view["comments"].get(skill.slug, ""),
+                    f"outside: {view['label']}",
+                ]
+                writer.writerow([_csv_safe(str(cell)) for cell in row])
     return response
 
 

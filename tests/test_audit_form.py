@@ -965,8 +965,8 @@ FORM_GET = 5
 # session, user, the audit, the revision, a conditional update (the lock), the upsert, ratings.
 HTMX_SAVE = 7
 # session, user, the audit with its map snapshot (results render from them), the map's
-# revision (to say whether the target's requirements changed since).
-RESULTS = 4
+# revision (to say whether the target's requirements changed since), its outside views (#14).
+RESULTS = 5
 # the revision, session, user.
 NEW_GET = 3
 # A process that has not read the map yet (or sees a new revision) builds it from the tables:

@@ -18,7 +18,8 @@ from tests.test_history import assert_private
 
 pytestmark = pytest.mark.django_db
 
-EXPORT_QUERIES = 4  # session, user, audits (with tracks), ratings (with skills and buckets)
+# session, user, audits (with tracks), ratings (with skills and buckets), outside views (#14)
+EXPORT_QUERIES = 5
 CSV_HEADER = [
     "audit_id",
     "track",
@@ -30,7 +31,9 @@ CSV_HEADER = [
     "bucket",
     "value",
     "note",
+    "rated_by",  # "self", or "outside: <label>" for an outside view's rows (#14)
 ]
+NOTE = CSV_HEADER.index("note")
 SKILL_ORDER = list(ALL_FOUR)  # the map's order, which exports keep
 
 
@@ -156,6 +159,7 @@ def test_csv_export_has_one_row_per_rating(
         "research",
         "2",
         "I skim the abstract",
+        "self",
     ]
     last = rows[-1]
     assert last[1:3] == ["Research Engineer", "in progress"]
@@ -174,7 +178,7 @@ def test_csv_neutralises_notes_a_spreadsheet_would_run(
     audit = make_audit(owner=owner, ratings={"reading-papers": 2})
     Rating.objects.filter(audit=audit).update(note=note)
     _, row = read_csv(owner_client.get("/audits/export.csv"))
-    assert row[-1] == "'" + note
+    assert row[NOTE] == "'" + note
     # The JSON keeps the person's words exactly as written.
     data = json.loads(owner_client.get("/audits/export.json").content)
     assert data["audits"][0]["ratings"][0]["note"] == note
@@ -208,7 +212,7 @@ def test_csv_leaves_ordinary_notes_alone(
     audit = make_audit(owner=owner, ratings={"reading-papers": 2})
     Rating.objects.filter(audit=audit).update(note='Read 3 papers, "properly", = progress')
     _, row = read_csv(owner_client.get("/audits/export.csv"))
-    assert row[-1] == 'Read 3 papers, "properly", = progress'
+    assert row[NOTE] == 'Read 3 papers, "properly", = progress'
 
 
 @pytest.mark.parametrize("url", ["/audits/export.json", "/audits/export.csv"])
