@@ -406,7 +406,7 @@ def test_progress_says_so_when_another_skill_moved_more(
 HOURS_POST = 7
 TICK_POST = 7
 # session, user, the audit with its map snapshot, the map's revision (is it changed since?).
-RESULTS = 4
+RESULTS = 5  # session, user, the audit with its map, the revision, outside views
 
 
 def test_plan_endpoints_query_counts(

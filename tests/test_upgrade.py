@@ -99,7 +99,7 @@ print("LEGACY" + json.dumps({
 """
 
 # On the upgraded schema: each results page through the real view, and the same page rendered
-# from the old snapshot as it was before the upgrade (unsaved objects, so no database read).
+# from the old snapshot as it was before the upgrade (an unsaved copy of the audit built from it).
 CHECK_NEW = r"""
 import json, re, sys
 from datetime import datetime
@@ -136,7 +136,7 @@ for public_id, old in legacy.items():
     snap = old["snapshot"]
     content = {"map": snap["map"], "passages": {"honest_point": snap["honest_point"]}}
     before_audit = Audit(
-        public_id=audit.public_id, owner=audit.owner, track=audit.track,
+        id=audit.id, public_id=audit.public_id, owner=audit.owner, track=audit.track,
         completed_at=datetime.fromisoformat(old["completed_at"]),
         snapshot={k: snap[k] for k in ("track", "ratings", "notes")},
         map_snapshot=MapSnapshot(content=content, digest=MapSnapshot.digest_of(content)),
