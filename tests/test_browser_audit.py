@@ -24,18 +24,22 @@ AUDIT_URL = re.compile(r"/audits/[0-9a-f-]{36}/$")
 RESULTS_URL = re.compile(r"/audits/[0-9a-f-]{36}/results/$")
 HEADLINE = "What you’ll be hired on"
 
-# In page order. Research Scientist's only "Very high" cell is Research (target 5), measured
-# by "Reading papers" alone: a 3 there is a gap of 2, whatever the other four say.
+# In page order: the seven questions Research Scientist's form asks. Its only "Very high"
+# cell is Research (target 5), scored by the weaker of "Reading papers" and "Experiments and
+# rigour": a 3 there is a gap of 2, whatever the others say.
 SCIENTIST_RATINGS = {
     "python-and-pytorch": 4,
     "deep-learning-and-transformers": 4,
     "reading-papers": 3,
     "career-and-communication": 4,
     "math-you-actually-need": 4,
+    "experiments-and-rigour": 4,
+    "portfolio-and-applications": 4,
 }
+QUESTIONS = len(SCIENTIST_RATINGS)  # Research Engineer's form asks the same seven
 SCIENTIST_VERDICT = "Gap of 2: this is your six-week focus."
 
-# Research Engineer is hired on Technical (target 5): the mean of the first two skills.
+# Research Engineer is hired on Technical (target 5): the weaker of the first two skills.
 ENGINEER_RATINGS = {
     **SCIENTIST_RATINGS,
     "python-and-pytorch": 5,
@@ -114,7 +118,7 @@ def rate_live(page: Page, ratings: dict[str, int]) -> None:
     status = page.locator("#panel-status")
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_have_attribute("role", "status")
-    expect(panel(page)).to_contain_text("0 of 5 skills rated")
+    expect(panel(page)).to_contain_text(f"0 of {QUESTIONS} skills rated")
     for count, (slug, value) in enumerate(ratings.items(), start=1):
         before = panel(page).inner_text()
         announced = status.inner_text()
@@ -123,10 +127,10 @@ def rate_live(page: Page, ratings: dict[str, int]) -> None:
         response = saved.value
         assert response.status == 200
         assert response.request.headers.get("hx-request") == "true"
-        expect(panel(page)).to_contain_text(f"{count} of 5 skills rated")
+        expect(panel(page)).to_contain_text(f"{count} of {QUESTIONS} skills rated")
         assert panel(page).inner_text() != before
         # The live region is the same element, its words changed: that is what is announced.
-        expect(status).to_contain_text(f"{count} of 5 rated")
+        expect(status).to_contain_text(f"{count} of {QUESTIONS} rated")
         assert status.inner_text() != announced
         assert page.locator("#panel-status").count() == 1
         chosen = radio(page, slug, value)
@@ -144,7 +148,7 @@ def rate_without_js(page: Page, ratings: dict[str, int]) -> None:
         expect(radio(page, slug, value)).to_be_checked()
     # Nothing was sent: the panel still shows what the server last knew.
     assert page.url == url
-    expect(panel(page)).to_contain_text("0 of 5 skills rated")
+    expect(panel(page)).to_contain_text(f"0 of {QUESTIONS} skills rated")
 
 
 def see_results(page: Page, track_name: str) -> Locator:
@@ -251,7 +255,7 @@ def test_without_javascript_saving_and_changing_the_target_keep_every_rating(
     page.get_by_role("button", name="Save ratings").click()
     expect(page).to_have_url(url)
     expect(page.locator(".messages")).to_contain_text("Your ratings are saved.")
-    expect(panel(page)).to_contain_text("2 of 5 skills rated")
+    expect(panel(page)).to_contain_text(f"2 of {QUESTIONS} skills rated")
 
     # Choose two more, then change the target before saving them: they are kept.
     rest = dict(list(SCIENTIST_RATINGS.items())[2:4])
@@ -263,12 +267,12 @@ def test_without_javascript_saving_and_changing_the_target_keep_every_rating(
     expect(page.locator(".messages")).to_contain_text(
         "Your target is now Research Engineer. Your ratings are saved."
     )
-    expect(panel(page)).to_contain_text("4 of 5 skills rated")
+    expect(panel(page)).to_contain_text(f"4 of {QUESTIONS} skills rated")
     expect(panel(page).get_by_role("heading", level=2)).to_have_text("Against Research Engineer")
     for slug, value in {**first, **rest}.items():
         expect(radio(page, slug, value)).to_be_checked()
     expect(page.get_by_role("button", name="See my results")).to_have_text(
-        "See my results (1 left)"
+        f"See my results ({QUESTIONS - 4} left)"
     )
     no_js_page.assert_clean()
 
@@ -281,12 +285,12 @@ def test_with_javascript_each_rating_says_saved_and_there_is_no_save_button(
     expect(page.get_by_role("button", name="Save ratings")).to_be_hidden()
     expect(page.get_by_role("button", name="Change target")).to_be_hidden()
     finish = page.get_by_role("button", name="See my results")
-    expect(finish).to_have_text("See my results (5 left)")
+    expect(finish).to_have_text(f"See my results ({QUESTIONS} left)")
 
     choice_label(page, "python-and-pytorch", 4).click()
     cue = page.locator("#skill-python-and-pytorch .saved-cue")
     expect(cue).to_have_text("Saved")
-    expect(finish).to_have_text("See my results (4 left)")
+    expect(finish).to_have_text(f"See my results ({QUESTIONS - 1} left)")
     choice_label(page, "reading-papers", 3).click()
     expect(page.locator("#skill-reading-papers .saved-cue")).to_have_text("Saved")
     # Only beside the rating just chosen.
@@ -306,10 +310,10 @@ def test_finishing_with_nothing_rated_keeps_the_address_and_focuses_the_summary(
     expect(page).to_have_url(url)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("5 still to rate before your results")
+    expect(summary).to_contain_text(f"{QUESTIONS} still to rate before your results")
     assert summary.bounding_box()["y"] < 400  # type: ignore[index]  # at the top, in view
     links = summary.get_by_role("link")
-    expect(links).to_have_count(5)
+    expect(links).to_have_count(QUESTIONS)
     links.nth(2).click()
     expect(page).to_have_url(url + "#id_rating-reading-papers_0")
     # A reload is the form again, not a 405.
