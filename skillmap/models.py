@@ -22,14 +22,25 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Passage(models.Model):
-    """A piece of the guide's prose, shown word for word (the big idea, how to read the table)."""
+class Sluggable(models.Model):
+    """A row of the map named by its slug: in URLs, fixtures and stored snapshots."""
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
 
     objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Passage(Sluggable):
+    """A piece of the guide's prose, shown word for word (the big idea, how to read the table)."""
+
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
 
     class Meta:
         ordering = ["slug"]
@@ -37,20 +48,14 @@ class Passage(models.Model):
     def __str__(self) -> str:
         return self.title or self.slug
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
-
-class Bucket(models.Model):
+class Bucket(Sluggable):
     """One of the four clusters skills fall into."""
 
-    slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
     short_name = models.CharField(max_length=40, help_text="The matrix column heading.")
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -58,14 +63,10 @@ class Bucket(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
-
-class Level(models.Model):
+class Level(Sluggable):
     """How much of a bucket a track needs, and the 1–5 self-rating that meets it."""
 
-    slug = models.SlugField(unique=True)
     name = models.CharField(max_length=40, unique=True)
     rank = models.PositiveSmallIntegerField(
         unique=True, help_text="1 is the lowest level. Also the level's weight in the fit rule."
@@ -82,8 +83,6 @@ class Level(models.Model):
         help_text="The 1–5 self-rating that meets this level."
     )
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["rank"]
         constraints = [
@@ -96,14 +95,10 @@ class Level(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
-
-class Skill(models.Model):
+class Skill(Sluggable):
     """A concrete thing a person rates themselves on, in one bucket."""
 
-    slug = models.SlugField(unique=True)
     bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="skills")
     name = models.CharField(max_length=100)
     question = models.CharField(max_length=300)
@@ -115,16 +110,11 @@ class Skill(models.Model):
         "and shown as the app's own.",
     )
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
 
 class SkillLevelManager(models.Manager["SkillLevel"]):
@@ -161,23 +151,17 @@ class SkillLevel(models.Model):
     natural_key.dependencies = ["skillmap.skill"]  # type: ignore[attr-defined]
 
 
-class Track(models.Model):
+class Track(Sluggable):
     """A career track: a mix of the four buckets."""
 
-    slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
     def get_absolute_url(self) -> str:
         return reverse("skillmap:track", args=[self.slug])
