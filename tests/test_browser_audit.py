@@ -344,6 +344,9 @@ def test_logged_out_in_another_tab_the_panel_says_so(
     other = context.new_page()
     other.goto("/")
     other.get_by_role("button", name="Log out").click()
+    # Closed only once the log-out has landed: closing a tab mid-navigation can leave
+    # Chromium never answering the close.
+    expect(other.get_by_role("status")).to_contain_text("You’re logged out.")
     other.close()
 
     choice_label(page, "reading-papers", 3).click()
