@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -45,7 +46,13 @@ def probe(username: str, pages: str) -> None:
         for _ in range(2):  # the first request in a process builds the map: count a warm one
             with CaptureQueriesContext(connection) as captured:
                 response: Any = (
-                    client.post(url, page["data"], headers={"HX-Request": "true"})
+                    # Encoded as a browser encodes a form: the site refuses multipart bodies.
+                    client.post(
+                        url,
+                        urlencode(page["data"]),
+                        content_type="application/x-www-form-urlencoded",
+                        headers={"HX-Request": "true"},
+                    )
                     if page["data"]
                     else client.get(url)
                 )
