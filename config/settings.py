@@ -218,7 +218,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # revision and content digest (skillmap.guide). Always in process memory, never shared: a
 # restart rebuilds it from the tables, so a change made outside the admin shows after a restart.
 MAP_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "config.cache.ProcessMemoryCache",
     "LOCATION": "skillmap-map",
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": 200},
