@@ -355,3 +355,15 @@ def test_results_show_coverage_the_tie_break_and_the_next_step(
     assert "What would move you most" in html
     assert "One point on <strong>Reading papers</strong> (from 2 to 3)" in html
     assert "Measured by Reading papers and Experiments and rigour: the weakest counts." in html
+
+
+def test_the_rule_page_asks_only_for_the_revision(
+    anon_client: Any, django_assert_num_queries: Any
+) -> None:
+    anon_client.get("/audits/how-scoring-works/")  # the process builds its map once
+    with django_assert_num_queries(1):
+        response = anon_client.get("/audits/how-scoring-works/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in html
+    assert "the guide gives the map, not the arithmetic" in html
