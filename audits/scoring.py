@@ -195,7 +195,11 @@ def cell_results(
 ) -> tuple[CellResult, ...]:
     """A result per bucket for this track, scored by the map's rules."""
     focus_buckets = {c.bucket for c in track.focus()[0]}
-    means = {b.bucket.slug: b.score for b in bucket_scores(skill_map, ratings)}
+    means = (  # rules 1 scores a cell by its bucket's mean; later rules never read it
+        {b.bucket.slug: b.score for b in bucket_scores(skill_map, ratings)}
+        if skill_map.rules < 2
+        else {}
+    )
     results = []
     for bucket in skill_map.buckets:
         cell = track.cell(bucket.slug)

@@ -190,20 +190,25 @@ def _form_page(
     if target is None:  # the track's slug was changed in admin since this page was built
         raise Http404("That track is no longer on the map.")
     ratings = {slug: value for slug, (value, _) in stored.items()}
-    sections = form.sections(target)
     context = {
         "audit": audit,
         "map": guide.map,
         "guide": guide,
         "form": form,
-        "sections": sections,
-        "optional_open": any(fs["skill"].slug in ratings for fs in sections["optional"]),
-        "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
         "assessment": scoring.assess(guide.map, target, ratings),
-        "scale": scale_points(guide.map),
         **extra,
     }
     partial = request.htmx and not whole_page
+    if not partial or extra.get("questions_changed"):
+        # The questions are drawn only on the whole page, or when a new target changes them:
+        # a live save's panel needs none of this.
+        sections = form.sections(target)
+        context |= {
+            "sections": sections,
+            "optional_open": any(fs["skill"].slug in ratings for fs in sections["optional"]),
+            "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
+            "scale": scale_points(guide.map),
+        }
     template = "audits/audit.html#panel" if partial else "audits/audit.html"
     return render(request, template, context, status=status)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -107,7 +108,14 @@ class Track:
     cells: tuple[Cell, ...]
 
     def cell(self, bucket_slug: str) -> Cell | None:
-        return next((c for c in self.cells if c.bucket == bucket_slug), None)
+        return self._cells.get(bucket_slug)
+
+    # The values are frozen, so what is worked out from them is kept on them (cached_property
+    # writes the instance's own __dict__, which equality, hashing and asdict() ignore): the
+    # scoring asks the same questions of a map hundreds of times per page.
+    @cached_property
+    def _cells(self) -> dict[str, Cell]:
+        return {c.bucket: c for c in reversed(self.cells)}  # the first cell per bucket wins
 
     def focus(self) -> tuple[tuple[Cell, ...], bool]:
         """The cells a person is hired on, and whether they are a stand-in.
@@ -116,6 +124,10 @@ class Track:
         the highest level it does name (the second value is then True). Levels the guide names
         decide it; the app's assumed levels only where the guide names none at all.
         """
+        return self._focus
+
+    @cached_property
+    def _focus(self) -> tuple[tuple[Cell, ...], bool]:
         levelled = [c for c in self.cells if c.level is not None] or [
             c for c in self.cells if c.target_level is not None
         ]
@@ -172,13 +184,35 @@ class SkillMap:
         return tuple((t, tuple((b, t.cell(b.slug)) for b in self.buckets)) for t in self.tracks)
 
     def skills_in(self, bucket_slug: str) -> tuple[Skill, ...]:
-        return tuple(s for s in self.skills if s.bucket == bucket_slug)
+        found = self._skills_by_bucket.get(bucket_slug)
+        if found is None:
+            found = self._skills_by_bucket[bucket_slug] = tuple(
+                s for s in self.skills if s.bucket == bucket_slug
+            )
+        return found
+
+    # Worked out once per map and kept on it (see Track._cells): the scoring asks these of
+    # every cell of every track, several times per page.
+    @cached_property
+    def _skills_by_bucket(self) -> dict[str, tuple[Skill, ...]]:
+        return {}
+
+    @cached_property
+    def _measuring(self) -> dict[tuple[str, tuple[str, ...]], tuple[Skill, ...]]:
+        return {}
 
     def skill(self, slug: str) -> Skill | None:
         return next((s for s in self.skills if s.slug == slug), None)
 
     def measuring(self, cell: Cell) -> tuple[Skill, ...]:
         """The skills whose ratings score this cell, in the map's order."""
+        key = (cell.bucket, cell.measured_by)
+        found = self._measuring.get(key)
+        if found is None:
+            found = self._measuring[key] = self._work_out_measuring(cell)
+        return found
+
+    def _work_out_measuring(self, cell: Cell) -> tuple[Skill, ...]:
         if self.rules < 2:
             return self.skills_in(cell.bucket)
         if cell.measured_by:
