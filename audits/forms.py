@@ -5,14 +5,16 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 
 from audits import scoring
 from skillmap import values
 from skillmap.values import Skill, Track
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(scoring.RATING_MIN, scoring.RATING_MAX + 1)]
+RATING_CHOICES_BY_TEXT = {str(n): n for n in range(scoring.RATING_MIN, scoring.RATING_MAX + 1)}
 # What each point of the 1–5 scale means, in the guide's terms: literacy, not a liability,
 # hired on. Which levels a point meets comes from the levels' targets (editable in admin).
 SCALE = (
@@ -62,9 +64,13 @@ class RatingsForm(forms.Form):
         *,
         skill_map: values.SkillMap,
         initial: dict[str, tuple[int, str]] | None = None,
+        fragments: str = "",
     ) -> None:
+        """`fragments`: the map's digest, when the radios drawn for it may be kept in the
+        process's map cache (they depend on nothing else but the chosen number)."""
         super().__init__(data)
         self.skill_map = skill_map
+        self.fragments = fragments
         initial = initial or {}
         for skill in skill_map.skills:
             value, note = initial.get(skill.slug, (None, ""))
@@ -128,7 +134,7 @@ class RatingsForm(forms.Form):
                 "skill": skill,
                 "bucket": buckets.get(skill.bucket),
                 "rating": self[RATING_PREFIX + skill.slug],
-                "choices": self._choices_html(self[RATING_PREFIX + skill.slug], skill.levels),
+                "choices": self._choices_html(self[RATING_PREFIX + skill.slug], skill),
                 "note": self[NOTE_PREFIX + skill.slug],
             }
             for skill in (self.skill_map.skills if skills is None else skills)
@@ -141,30 +147,34 @@ class RatingsForm(forms.Form):
         others = tuple(s for s in self.skill_map.skills if s not in asked)
         return {"asked": self.fieldsets(asked), "optional": self.fieldsets(others)}
 
-    @staticmethod
-    def _choices_html(rating: forms.BoundField, levels: tuple[str, ...] = ()) -> str:
-        """The five labelled radios, built here rather than in a template loop: the form is the
-        busiest page, and radios through the template engine were a third of its time. Each
-        says what that rating looks like for this skill, where the map describes it."""
-        value = rating.value()
-        chosen = "" if value in (None, "") else str(value)
-        described = len(levels) == len(SCALE)
-        return format_html_join(
-            "",
-            '<label class="choice" for="{0}_{1}"><input type="radio" name="{2}" value="{3}" '
-            'id="{0}_{1}"{4}><span class="choice-num">{3}</span> '
-            '<span class="choice-word">{5}</span>{6}</label>',
-            (
-                (rating.auto_id, index, rating.html_name, number, checked, word, description)
-                for index, (number, word, _) in enumerate(SCALE)
-                for checked in [" checked" if str(number) == chosen else ""]
-                for description in [
-                    format_html('<span class="choice-desc">{}</span>', levels[index])
-                    if described
-                    else ""
-                ]
-            ),
+    def _choices_html(self, rating: forms.BoundField, skill: Skill) -> str:
+        """The five labelled radios, each saying what that rating looks like for this skill
+        where the map describes it. The same for everyone who chose the same number, so with
+        the map's digest to key it (`fragments`) each variant is drawn once per process: the
+        form is the busiest page, and its radios were a third of its time."""
+        # A refused post may hold anything here: only one of the five numbers is ever checked.
+        chosen = RATING_CHOICES_BY_TEXT.get(str(rating.value()), 0)
+        if not self.fragments:
+            return self._draw_choices(rating, skill, chosen)
+        return caches["map"].get_or_set(  # type: ignore[no-any-return]
+            f"choices:{self.fragments}:{skill.slug}:{chosen}",
+            lambda: self._draw_choices(rating, skill, chosen),
         )
+
+    @staticmethod
+    def _draw_choices(rating: forms.BoundField, skill: Skill, chosen: int) -> str:
+        described = len(skill.levels) == len(SCALE)
+        points = [
+            (number, word, skill.levels[index] if described else "")
+            for index, (number, word, _) in enumerate(SCALE)
+        ]
+        context = {
+            "points": points,
+            "chosen": chosen,
+            "auto_id": rating.auto_id,
+            "name": rating.html_name,
+        }
+        return render_to_string("audits/_choices.html", context)
 
 
 def scale_points(skill_map: values.SkillMap) -> list[dict[str, Any]]:

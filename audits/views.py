@@ -185,7 +185,7 @@ def _form_page(
     """The rating form, or (for htmx) just its panel, with the ratings stored now."""
     stored = audit.ratings_by_slug()
     if form is None:
-        form = RatingsForm(skill_map=guide.map, initial=stored)
+        form = RatingsForm(skill_map=guide.map, initial=stored, fragments=guide.digest)
     target = guide.map.track(audit.track.slug)
     if target is None:  # the track's slug was changed in admin since this page was built
         raise Http404("That track is no longer on the map.")
@@ -242,7 +242,7 @@ def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpRespo
             missing = _unrated(guide, the_audit) or None
         return _form_page(request, the_audit, guide, missing=missing)
     action = request.POST.get("action") or "save"
-    form = RatingsForm(request.POST, skill_map=guide.map)
+    form = RatingsForm(request.POST, skill_map=guide.map, fragments=guide.digest)
     unknown = form.unknown_fields()
     if unknown:
         form.add_error(None, "These are not skills on the map: " + ", ".join(unknown) + ".")

@@ -221,7 +221,9 @@ MAP_CACHE = {
     "BACKEND": "config.cache.ProcessMemoryCache",
     "LOCATION": "skillmap-map",
     "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 200},
+    # Per map content: the map, its pages, and the fragments drawn from it alone (a question's
+    # radios in six states, the map pages' content for signed-in visitors): about 100 entries.
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

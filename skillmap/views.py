@@ -83,6 +83,7 @@ def track(request: HttpRequest, guide: Guide, slug: str) -> tuple[str, dict[str,
     focus, fallback = chosen.focus()
     changes = [datetime.fromisoformat(c.updated_at) for c in chosen.cells if c.updated_at]
     return "skillmap/track.html", {
+        "digest": guide.digest,
         "updated": max(changes, default=None),
         "map": guide.map,
         "track": chosen,
