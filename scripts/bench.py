@@ -51,17 +51,23 @@ PRODUCTION = {
 @dataclass(frozen=True)
 class Endpoint:
     name: str
-    path: str  # may name {form} or {results}: the bench user's audit pages, found by the probe
+    path: str  # may name {form}, {results} or {tick}: the bench user's pages, found by the probe
     signed_in: bool = False
-    post: bool = False  # an htmx rating save
+    # An htmx post of this one field, its value going round 1..`values` (or 0..1 for two).
+    post: str = ""
+    values: int = 5
 
     @property
     def method(self) -> str:
         return "POST" if self.post else "GET"
 
     @property
+    def first(self) -> int:
+        return 0 if self.values == 2 else 1
+
+    @property
     def data(self) -> dict[str, str] | None:
-        return {f"rating-{RATED_SKILL}": "3"} if self.post else None
+        return {self.post: str(self.first)} if self.post else None
 
 
 ENDPOINTS = (
@@ -70,8 +76,9 @@ ENDPOINTS = (
     Endpoint("home, signed in", "/", signed_in=True),
     Endpoint("track page", f"/tracks/{TRACK_SLUG}/"),
     Endpoint("audit form GET", "{form}", signed_in=True),
-    Endpoint("rating save (htmx)", "{form}", signed_in=True, post=True),
+    Endpoint("rating save (htmx)", "{form}", signed_in=True, post=f"rating-{RATED_SKILL}"),
     Endpoint("results", "{results}", signed_in=True),
+    Endpoint("plan tick (htmx)", "{tick}", signed_in=True, post="done", values=2),
     Endpoint("history", "/audits/", signed_in=True),
 )
 BASELINE = ENDPOINTS[0].name
@@ -120,12 +127,14 @@ def wrk_script(endpoint: Endpoint, headers: dict[str, str]) -> str:
     lines = [f"wrk.method = {json.dumps(endpoint.method)}"]
     lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
     if endpoint.post:
-        # Each save changes the rating (1..5 in turn), as a person clicking along would.
+        # Each post changes the value (a rating 1..5, a tick on and off in turn), as a person
+        # clicking along would.
         lines += [
             "local n = 0",
             "request = function()",
-            "  n = n % 5 + 1",
-            f"  return wrk.format(nil, nil, nil, {json.dumps(f'rating-{RATED_SKILL}=')} .. n)",
+            f"  n = n % {endpoint.values} + 1",
+            f"  return wrk.format(nil, nil, nil, {json.dumps(endpoint.post + '=')} .. "
+            f"(n - 1 + {endpoint.first}))",
             "end",
         ]
     return "\n".join(lines) + "\n" + WRK_DONE

@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from audits import plans
 from audits.models import Audit
 
 
@@ -35,9 +37,12 @@ def probe(username: str, pages: str) -> None:
         chain = signed_in.get(url, follow=True).redirect_chain
         return str(chain[-1][0]) if chain else url
 
+    step = plans.step_ids(completed.plan or {})
+    assert step, "synthesize plans six weeks for every completed audit"
     urls = {
         "form": landing(in_progress.get_absolute_url()),
         "results": landing(completed.get_absolute_url()),
+        "tick": reverse("audits:tick", args=[completed.public_id, min(step)]),
     }
     queries: dict[str, list[str]] = {}
     for page in json.loads(pages):

@@ -22,6 +22,7 @@ from django.core.management import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from audits import plans
 from audits.models import Audit, Rating, Taken
 from skillmap.guide import current_guide
 from skillmap.models import MapSnapshot, Skill, Track
@@ -67,7 +68,8 @@ def explicit_timestamps(*fields: Any) -> Iterator[None]:
 
 class Command(BaseCommand):
     help = (
-        "Make synthetic users and audits (about 70% completed, with snapshots and summaries) "
+        "Make synthetic users and audits (about 70% completed, with snapshots, summaries and "
+        "plans) "
         f"plus one known user '{BENCH_USERNAME}' / '{BENCH_PASSWORD}' for benchmarks. "
         "Needs the map (manage.py seed) and no earlier synthetic data."
     )
@@ -106,7 +108,7 @@ class Command(BaseCommand):
         self.tracks = list(Track.objects.order_by("position", "id"))
         self.skills = list(Skill.objects.order_by("position", "id"))
         self.map_snapshot = MapSnapshot.objects.for_content(self.guide.content())
-        self.summaries: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
+        self.summaries: dict[tuple[str, tuple[int, ...]], tuple[dict[str, Any], Any]] = {}
 
         owner_ids = self._make_users(users)
         bench = User.objects.create_user(BENCH_USERNAME, password=BENCH_PASSWORD)
@@ -135,14 +137,16 @@ class Command(BaseCommand):
             )
         )
 
-    def _summary(self, track_slug: str, values: tuple[int, ...]) -> dict[str, Any]:
+    def _summary(self, track_slug: str, values: tuple[int, ...]) -> tuple[dict[str, Any], Any]:
+        """What Audit.complete stores beside the snapshot: the summary and the six-week plan."""
         # Only 5^skills rating combinations per track exist, so most summaries repeat.
         key = (track_slug, values)
         if key not in self.summaries:
             ratings = {s.slug: v for s, v in zip(self.skills, values, strict=True)}
-            summary = Taken(self.guide, track_slug, ratings, {}).summary()
-            assert summary is not None
-            self.summaries[key] = summary
+            taken = Taken(self.guide, track_slug, ratings, {})
+            summary, assessment = taken.summary(), taken.assessment()
+            assert summary is not None and assessment is not None
+            self.summaries[key] = (summary, plans.build(self.guide.map, assessment))
         return self.summaries[key]
 
     def _uuid(self) -> uuid.UUID:
@@ -198,7 +202,7 @@ class Command(BaseCommand):
                     {s.slug: v for s, v in zip(self.skills, values, strict=True)},
                     notes,
                 )
-                audit.summary = self._summary(track.slug, values)
+                audit.summary, audit.plan = self._summary(track.slug, values)
             ratings = [
                 (s.pk, v, notes.get(s.slug, "")) for s, v in zip(self.skills, values, strict=True)
             ]
