@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from audits import scoring
 from skillmap import values
@@ -174,7 +175,8 @@ class RatingsForm(forms.Form):
             "auto_id": rating.auto_id,
             "name": rating.html_name,
         }
-        return render_to_string("audits/_choices.html", context)
+        # Drawn by an autoescaping template, so safe to insert as it is.
+        return mark_safe(render_to_string("audits/_choices.html", context))
 
 
 def scale_points(skill_map: values.SkillMap) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -195,8 +196,15 @@ class Audit(Planned, models.Model):
         """What this completed audit was scored against, as it was then."""
         if self.snapshot is None or self.map_snapshot is None:
             raise AuditIncomplete([])
+        snapshot = self.map_snapshot
+        # A snapshot never changes and is named by its content, so the map built from it is
+        # kept in the process's map cache: its content is read (and parsed) once per process.
+        guide = caches["map"].get_or_set(
+            f"snapshot:{snapshot.digest}",
+            lambda: Guide.from_content(snapshot.content, digest=snapshot.digest),
+        )
         return Taken(
-            guide=Guide.from_content(self.map_snapshot.content, digest=self.map_snapshot.digest),
+            guide=guide,
             track=self.snapshot["track"],
             ratings=self.snapshot["ratings"],
             notes=self.snapshot.get("notes", {}),

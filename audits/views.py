@@ -58,7 +58,10 @@ class HtmxHttpRequest(HttpRequest):
 def get_audit_for_visitor(request: HttpRequest, public_id: UUID, *related: str) -> Audit:
     """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists)."""
     visible = Audit.objects.for_visitor(request.user, session_audit_ids(request))
-    return get_object_or_404(visible.select_related("track", *related), public_id=public_id)
+    found = visible.select_related("track", *related)
+    if "map_snapshot" in related:  # its content is read only when this process lacks it
+        found = found.defer("map_snapshot__content")
+    return get_object_or_404(found, public_id=public_id)
 
 
 # A second "Start rating" from the same browser for the same track within this many seconds

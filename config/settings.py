@@ -164,10 +164,24 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The site's pages are Jinja2 (config/jinja2.py says why); the admin's are Django's, with the
+# one override in templates/django/. Jinja2 is asked first, and has no admin templates.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "config.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "django"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -186,7 +200,9 @@ if DATABASE_URL:
     try:
         DATABASES = {
             "default": dj_database_url.parse(
-                DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+                DATABASE_URL,
+                conn_max_age=CONN_MAX_AGE,
+                conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
             )
         }
     except ValueError as exc:

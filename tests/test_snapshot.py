@@ -61,7 +61,8 @@ def test_old_and_new_style_snapshots_read_the_same(
     assert migration.digest_of(content) == MapSnapshot.digest_of(content)
 
     # And it reads back exactly as the old snapshot read: the same values, the same scores.
-    migrated = Audit(snapshot=own, map_snapshot=MapSnapshot(content=content, digest="x"))
+    snapshot = MapSnapshot(content=content, digest=MapSnapshot.digest_of(content))
+    migrated = Audit(snapshot=own, map_snapshot=snapshot)
     taken = migrated.taken()
     assert taken.guide.map == values.SkillMap.from_dict(legacy["map"])
     assert taken.guide.passages.get("honest_point", "") == legacy["honest_point"]
