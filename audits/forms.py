@@ -157,10 +157,12 @@ class RatingsForm(forms.Form):
         chosen = RATING_CHOICES_BY_TEXT.get(str(rating.value()), 0)
         if not self.fragments:
             return self._draw_choices(rating, skill, chosen)
-        return caches["map"].get_or_set(  # type: ignore[no-any-return]
+        drawn = caches["map"].get_or_set(
             f"choices:{self.fragments}:{skill.slug}:{chosen}",
             lambda: self._draw_choices(rating, skill, chosen),
         )
+        assert isinstance(drawn, str)
+        return drawn
 
     @staticmethod
     def _draw_choices(rating: forms.BoundField, skill: Skill, chosen: int) -> str:

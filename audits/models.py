@@ -203,6 +203,7 @@ class Audit(Planned, models.Model):
             f"snapshot:{snapshot.digest}",
             lambda: Guide.from_content(snapshot.content, digest=snapshot.digest),
         )
+        assert isinstance(guide, Guide)
         return Taken(
             guide=guide,
             track=self.snapshot["track"],

@@ -25,12 +25,14 @@ import jinja2
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template import TemplateDoesNotExist, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.timezone import template_localtime
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django_htmx.jinja import htmx_script
 from jinja2_fragments import BlockNotFoundError, render_block
 from markupsafe import Markup
@@ -77,12 +79,39 @@ def environment(**options: Any) -> jinja2.Environment:
     return env
 
 
+CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+
+
+def page_context(
+    backend: django_jinja2.Jinja2, context: dict[str, Any] | None, request: HttpRequest | None
+) -> dict[str, Any]:
+    """What Django's backend adds for a request, with the CSRF values worked out at most once
+    per render: its lazy() values mask a new token each time they print, and a results page has
+    a form per step of the plan. Still lazy, so a page without a form sets no CSRF cookie."""
+    context = dict(context or {})
+    if request is not None:
+        context["request"] = request
+        token = SimpleLazyObject(lambda: get_token(request))
+        context["csrf_token"] = token
+        context["csrf_input"] = SimpleLazyObject(
+            lambda: format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+            )
+        )
+        for processor in backend.template_context_processors:
+            context.update(processor(request))
+    return context
+
+
 class Jinja2(django_jinja2.Jinja2):
     """Django's Jinja2 backend, plus `"page.html#block"` for a single block of a page."""
 
-    def get_template(self, template_name: str) -> Any:
+    def from_string(self, template_code: str) -> Template:
+        return Template(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name: str) -> Template | Block:  # type: ignore[override]
         name, _, block = template_name.partition("#")
-        template = super().get_template(name)
+        template = Template(super().get_template(name).template, self)
         if not block:
             return template
         if block not in template.template.blocks:
@@ -90,10 +119,18 @@ class Jinja2(django_jinja2.Jinja2):
         return Block(template, block)
 
 
+class Template(django_jinja2.Template):
+    def render(
+        self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
+    ) -> str:
+        # Django's render, given the request's part already (so it adds nothing of its own).
+        return str(super().render(page_context(self.backend, context, request)))
+
+
 class Block:
     """One block of a page, rendered with the context the whole page would get."""
 
-    def __init__(self, page: django_jinja2.Template, name: str) -> None:
+    def __init__(self, page: Template, name: str) -> None:
         self.page = page
         self.name = name
         self.origin = page.origin
@@ -101,15 +138,9 @@ class Block:
     def render(
         self, context: dict[str, Any] | None = None, request: HttpRequest | None = None
     ) -> str:
-        context = dict(context or {})
-        if request is not None:
-            context["request"] = request
-            context["csrf_input"] = csrf_input_lazy(request)
-            context["csrf_token"] = csrf_token_lazy(request)
-            for processor in self.page.backend.template_context_processors:
-                context.update(processor(request))
         template = self.page.template
         assert template.name is not None  # loaded by name, not from a string
+        context = page_context(self.page.backend, context, request)
         try:
             return render_block(template.environment, template.name, self.name, context)
         except BlockNotFoundError as exc:  # checked in get_template; a template changed since
