@@ -72,6 +72,9 @@ class Endpoint:
 
 ENDPOINTS = (
     Endpoint("hello (baseline)", "/bench/hello/"),
+    # Floors: what every map page and every signed-in page does before its own work.
+    Endpoint("floor: revision", "/bench/revision/"),
+    Endpoint("floor: signed in", "/bench/signed-in/", signed_in=True),
     Endpoint("home, anonymous", "/"),
     Endpoint("home, signed in", "/", signed_in=True),
     Endpoint("track page", f"/tracks/{TRACK_SLUG}/"),
