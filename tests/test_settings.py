@@ -172,3 +172,18 @@ def test_the_secret_key_is_never_readable_by_others(tmp_path: Path) -> None:
     key = tmp_path / "secret_key"
     assert not key.exists() or key.stat().st_mode & 0o777 == 0o600
     assert not key.exists(), "an empty key file would stop every later start"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("false", False)])
+def test_postgresql_connections_are_health_checked_unless_turned_off(
+    tmp_path: Path, value: str | None, expected: bool
+) -> None:
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    if value is not None:
+        env["CONN_HEALTH_CHECKS"] = value
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = manage(tmp_path, "shell", "--no-imports", "--command", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(expected)
