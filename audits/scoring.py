@@ -305,10 +305,19 @@ def next_step(
     if not now or not fits:
         return None
     focus = {s.slug for c in track.focus()[0] for s in skill_map.measuring(c)}
+    # A cell scores its weakest question, so only a question at the low score of a cell that
+    # falls short can cut the shortfall by rising a point; the others need not be tried.
+    movers = {
+        s.slug
+        for c in cell_results(skill_map, track, ratings)
+        if c.gap
+        for s in c.measured_by
+        if ratings.get(s.slug) == c.score
+    }
     best: tuple[float, bool, Skill] | None = None
     for skill in skill_map.questions_for(track):
         value = ratings.get(skill.slug)
-        if value is None or value >= RATING_MAX:
+        if skill.slug not in movers or value is None or value >= RATING_MAX:
             continue
         after = track_fit(skill_map, track, {**ratings, skill.slug: value + 1}).shortfall
         cut = round(now - (after or 0.0), 6)
