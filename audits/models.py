@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
+def with_map_snapshot[Q: models.QuerySet[Any]](queryset: Q, to: str = "map_snapshot") -> Q:
+    """`queryset` with the audit's map snapshot joined by its name only. Audit.taken() builds
+    the map from the snapshot's content once per process and keeps it in the map's cache, so
+    the content (tens of KB of JSON) is loaded, on first use, only by a process without it."""
+    return queryset.select_related(to).defer(f"{to}__content")  # type: ignore[return-value]
+
+
 class AuditQuerySet(models.QuerySet["Audit"]):
     def for_visitor(self, user: AbstractBaseUser | AnonymousUser, session_ids: list[str]) -> Any:
         """The audits this visitor may see: their own, or this browser's anonymous ones."""
@@ -310,7 +317,7 @@ class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
 
     def get_for_token(self, token: str) -> ShareLink:
         """The link this token opens, with its audit and map; DoesNotExist otherwise."""
-        return self.select_related("audit__track", "audit__map_snapshot").get(
+        return with_map_snapshot(self.select_related("audit__track"), "audit__map_snapshot").get(
             token_hash=hash_token(token), audit__completed_at__isnull=False
         )
 
@@ -373,7 +380,7 @@ class RatingRequestQuerySet(models.QuerySet["RatingRequest"]):
 
     def get_for_token(self, token: str) -> RatingRequest:
         """The request this token opens (answered or not), with its audit and map."""
-        return self.select_related("audit__map_snapshot").get(
+        return with_map_snapshot(self, "audit__map_snapshot").get(
             token_hash=hash_token(token), audit__completed_at__isnull=False
         )
 

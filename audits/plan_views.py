@@ -26,7 +26,7 @@ from audits.views import HtmxHttpRequest, get_audit_for_visitor, results_page
 
 def _completed(request: HttpRequest, public_id: UUID) -> Audit:
     """The visitor's own completed audit with its map snapshot; 404 otherwise."""
-    audit = get_audit_for_visitor(request, public_id, "map_snapshot")
+    audit = get_audit_for_visitor(request, public_id, snapshot=True)
     if not audit.is_complete:
         raise Http404("This audit is not completed yet.")
     return audit

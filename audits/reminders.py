@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits import plans
-from audits.models import Audit
+from audits.models import Audit, with_map_snapshot
 
 REAUDIT_AFTER = timedelta(weeks=6)
 UNSUBSCRIBE_SALT = "audits.reminders.unsubscribe"
@@ -69,7 +69,7 @@ def due(today: date) -> QuerySet[Audit]:
     """Completed audits whose reminder is on, not yet sent, and due by `today`; their owners have
     an email address and an active account."""
     tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-    return (
+    return with_map_snapshot(
         Audit.objects.filter(
             remind=True,
             reminded_at__isnull=True,
@@ -77,9 +77,8 @@ def due(today: date) -> QuerySet[Audit]:
             owner__is_active=True,
         )
         .exclude(owner__email="")
-        .select_related("owner", "track", "map_snapshot")
-        .order_by("completed_at", "id")
-    )
+        .select_related("owner", "track")
+    ).order_by("completed_at", "id")
 
 
 def claim(audit: Audit) -> bool:

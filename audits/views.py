@@ -39,7 +39,15 @@ from audits.accounts import (
     visitor_key,
 )
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
-from audits.models import Audit, AuditClosed, AuditIncomplete, Rating, RatingRequest, Taken
+from audits.models import (
+    Audit,
+    AuditClosed,
+    AuditIncomplete,
+    Rating,
+    RatingRequest,
+    Taken,
+    with_map_snapshot,
+)
 from audits.plan_context import plan_context, steps_and_moves
 from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
@@ -55,13 +63,14 @@ class HtmxHttpRequest(HttpRequest):
 # --- Starting an audit ----------------------------------------------------------------------
 
 
-def get_audit_for_visitor(request: HttpRequest, public_id: UUID, *related: str) -> Audit:
-    """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists)."""
+def get_audit_for_visitor(
+    request: HttpRequest, public_id: UUID, *, snapshot: bool = False
+) -> Audit:
+    """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists).
+    `snapshot`: with the map snapshot a completed audit is read from (Audit.taken)."""
     visible = Audit.objects.for_visitor(request.user, session_audit_ids(request))
-    found = visible.select_related("track", *related)
-    if "map_snapshot" in related:  # its content is read only when this process lacks it
-        found = found.defer("map_snapshot__content")
-    return get_object_or_404(found, public_id=public_id)
+    found = visible.select_related("track")
+    return get_object_or_404(with_map_snapshot(found) if snapshot else found, public_id=public_id)
 
 
 # A second "Start rating" from the same browser for the same track within this many seconds
@@ -343,7 +352,7 @@ def rule(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id, "map_snapshot")
+    the_audit = get_audit_for_visitor(request, public_id, snapshot=True)
     if not the_audit.is_complete:
         messages.info(request, "Rate every skill, then choose “See my results”.")
         return redirect(the_audit)
@@ -514,7 +523,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(request, "audits/progress.html", context, status=400)
         earlier, later = sorted((by_id[first], by_id[second]), key=completed.index)
 
-    pair = Audit.objects.filter(pk__in=[earlier.pk, later.pk]).select_related("map_snapshot")
+    pair = with_map_snapshot(Audit.objects.filter(pk__in=[earlier.pk, later.pk]))
     taken = {a.pk: a.taken() for a in pair}
     before, after = taken[earlier.pk], taken[later.pk]
     skill_map = after.guide.map
@@ -567,8 +576,7 @@ def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
     ratings = Rating.objects.select_related("skill__bucket").order_by("skill__position", "id")
     return list(
-        Audit.objects.filter(owner=request.user)
-        .select_related("track", "map_snapshot")
+        with_map_snapshot(Audit.objects.filter(owner=request.user).select_related("track"))
         .prefetch_related(
             Prefetch("ratings", queryset=ratings),
             Prefetch("rating_requests", queryset=_answered_requests()),

@@ -9,9 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Length
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +110,27 @@ def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
         )
     assert after <= 1536
     assert a_map_each > 4 * after
+
+
+@pytest.mark.django_db
+def test_a_snapshots_content_is_read_once_per_process(
+    owner: Any, owner_client: Any, make_audit: Callable[..., Audit]
+) -> None:
+    """Pages that read completed audits join their snapshot by name; its content is loaded only
+    by a process that has not built its map yet (Audit.taken keeps it in the map's cache)."""
+    first = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    second = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    pages = [
+        f"/audits/{first.public_id}/results/",
+        f"/audits/progress/?a={first.public_id}&b={second.public_id}",
+        "/audits/export.json",
+    ]
+
+    def content_reads(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get(url).status_code == 200, url
+        return sum('"content"' in q["sql"] for q in captured.captured_queries)
+
+    caches["map"].clear()  # a fresh process
+    assert content_reads(pages[0]) == 1
+    assert [content_reads(url) for url in pages] == [0, 0, 0]
