@@ -51,10 +51,6 @@ def cached(name: str, *vary_on: Any, caller: Callable[[], str]) -> Markup:
     return Markup(caches["map"].get_or_set(key, lambda: str(caller())))
 
 
-def default_if_none(value: Any, default: Any = "") -> Any:
-    return default if value is None else value
-
-
 def date(value: Any, arg: str | None = None) -> str:
     """Django's `date` filter, in the current time zone as Django's engine gives it."""
     return defaultfilters.date(template_localtime(value), arg)
@@ -74,7 +70,7 @@ def environment(**options: Any) -> jinja2.Environment:
         slugify=defaultfilters.slugify,
         stringformat=defaultfilters.stringformat,
         filesizeformat=defaultfilters.filesizeformat,
-        default_if_none=default_if_none,
+        default_if_none=defaultfilters.default_if_none,
     )
     return env
 
@@ -93,11 +89,7 @@ def page_context(
         context["request"] = request
         token = SimpleLazyObject(lambda: get_token(request))
         context["csrf_token"] = token
-        context["csrf_input"] = SimpleLazyObject(
-            lambda: format_html(
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
-            )
-        )
+        context["csrf_input"] = SimpleLazyObject(lambda: format_html(CSRF_INPUT, token))
         for processor in backend.template_context_processors:
             context.update(processor(request))
     return context

@@ -184,18 +184,16 @@ class SkillMap:
         return tuple((t, tuple((b, t.cell(b.slug)) for b in self.buckets)) for t in self.tracks)
 
     def skills_in(self, bucket_slug: str) -> tuple[Skill, ...]:
-        found = self._skills_by_bucket.get(bucket_slug)
-        if found is None:
-            found = self._skills_by_bucket[bucket_slug] = tuple(
-                s for s in self.skills if s.bucket == bucket_slug
-            )
-        return found
+        return self._skills_by_bucket.get(bucket_slug, ())
 
     # Worked out once per map and kept on it (see Track._cells): the scoring asks these of
     # every cell of every track, several times per page.
     @cached_property
     def _skills_by_bucket(self) -> dict[str, tuple[Skill, ...]]:
-        return {}
+        by_bucket: dict[str, tuple[Skill, ...]] = {}
+        for skill in self.skills:
+            by_bucket[skill.bucket] = (*by_bucket.get(skill.bucket, ()), skill)
+        return by_bucket
 
     @cached_property
     def _measuring(self) -> dict[tuple[str, tuple[str, ...]], tuple[Skill, ...]]:
