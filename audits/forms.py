@@ -1,5 +1,9 @@
+"""Every form of the audits app: the rating form and the track choice, sharing and rate-me
+links, the plan's hours, and the account forms."""
+
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -10,7 +14,8 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from audits import scoring
+from audits import plans, scoring
+from audits.models import Expiry
 from skillmap import values
 from skillmap.values import Skill, Track
 
@@ -191,6 +196,77 @@ def scale_points(skill_map: values.SkillMap) -> list[dict[str, Any]]:
         }
         for value, name, description in SCALE
     ]
+
+
+class ShareLinkForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
+    )
+    include_notes = forms.BooleanField(
+        label="Include my notes", required=False, help_text="Your notes show in the plan."
+    )
+
+
+class RatingRequestForm(forms.Form):
+    label = forms.CharField(
+        label="Who is it for?",
+        max_length=80,
+        help_text="Only you see this, e.g. “my manager”.",
+    )
+    note_to_rater = forms.CharField(
+        label="A note to them",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Shown at the top of their form.",
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
+    )
+
+
+class OutsideRatingsForm(RatingsForm):
+    """The owner's own form, for someone else: the questions the owner's target track asks on
+    the map the audit was taken against, every one to be rated, each with an optional comment."""
+
+    def __init__(self, data: QueryDict | None, *, skill_map: values.SkillMap, track: values.Track):
+        asked = dataclasses.replace(skill_map, skills=skill_map.questions_for(track))
+        super().__init__(data, skill_map=asked)
+        for skill in asked.skills:
+            self.fields[NOTE_PREFIX + skill.slug].label = f"Your comment on {skill.name}"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for skill in self.skill_map.skills:
+            name = RATING_PREFIX + skill.slug
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, "Rate this from 1 to 5.")
+        return cleaned
+
+    def answers(self) -> tuple[dict[str, int], dict[str, str]]:
+        """({skill slug: rating}, {skill slug: comment}) for every question."""
+        ratings = {
+            s.slug: int(self.cleaned_data[RATING_PREFIX + s.slug]) for s in self.skill_map.skills
+        }
+        comments = {
+            s.slug: self.cleaned_data.get(NOTE_PREFIX + s.slug, "") for s in self.skill_map.skills
+        }
+        return ratings, comments
+
+
+class HoursForm(forms.Form):
+    hours = forms.IntegerField(
+        label="Hours a week",
+        min_value=plans.MIN_HOURS,
+        max_value=plans.MAX_HOURS,
+        error_messages={
+            "invalid": f"Hours a week must be a whole number from {plans.MIN_HOURS} to "
+            f"{plans.MAX_HOURS}.",
+            "min_value": f"Hours a week must be at least {plans.MIN_HOURS}.",
+            "max_value": f"Hours a week can be at most {plans.MAX_HOURS}.",
+            "required": "Say how many hours a week you have.",
+        },
+    )
 
 
 class SignUpForm(UserCreationForm):

@@ -6,8 +6,8 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.cache import caches
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
+# A completed audit is due for a re-audit this long after it was completed.
+REAUDIT_AFTER = timedelta(weeks=6)
+
+
 def with_map_snapshot[Q: models.QuerySet[Any]](queryset: Q, to: str = "map_snapshot") -> Q:
     """`queryset` with the audit's map snapshot joined by its name only. Audit.taken() builds
     the map from the snapshot's content once per process and keeps it in the map's cache, so
@@ -38,6 +42,32 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         if user.is_authenticated:
             return self.filter(owner=user)
         return self.filter(owner=None, public_id__in=session_ids)
+
+    def with_map_snapshot(self) -> AuditQuerySet:
+        """With the map snapshot a completed audit is read from (Audit.taken)."""
+        return with_map_snapshot(self)
+
+    def listing(self, owner: AbstractBaseUser) -> AuditQuerySet:
+        """An account's audits for the history and progress pages: with the track, without the
+        snapshot's JSON."""
+        return self.filter(owner=owner).select_related("track").defer("snapshot")
+
+    def reminders_due(self, today: date) -> AuditQuerySet:
+        """Completed audits whose re-audit reminder is on, not yet sent, and due by `today`;
+        their owners have an email address and an active account."""
+        tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+        return (
+            self.filter(
+                remind=True,
+                reminded_at__isnull=True,
+                completed_at__lt=tomorrow - REAUDIT_AFTER,
+                owner__is_active=True,
+            )
+            .exclude(owner__email="")
+            .select_related("owner", "track")
+            .with_map_snapshot()
+            .order_by("completed_at", "id")
+        )
 
 
 class Audit(Planned, models.Model):
@@ -102,6 +132,14 @@ class Audit(Planned, models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def reaudit_on(self) -> date | None:
+        """The re-audit date: six weeks after completion, as a date in the site's time zone
+        (the results page, the calendar entry and the reminder all say this one)."""
+        if self.completed_at is None:
+            return None
+        return timezone.localtime(self.completed_at + REAUDIT_AFTER).date()
 
     def _lock(self) -> Audit:
         """Re-read this audit inside the caller's transaction, holding its row."""
@@ -289,7 +327,7 @@ class AuditIncomplete(Exception):
         self.missing = missing
 
 
-# --- Sharing and outside views (#14) --------------------------------------------------------
+# --- Sharing and outside views --------------------------------------------------------
 # Links are bearer tokens: 256 bits from `secrets`, given to the owner once and stored only as
 # their SHA-256, so a copy of the database holds no live link. (A fast hash is enough for a
 # token with that much entropy; there is nothing to guess.)
@@ -311,58 +349,80 @@ class Expiry(models.IntegerChoices):
     QUARTER = 90, "90 days"
 
 
-class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
-    def live(self) -> ShareLinkQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+class LinkQuerySet[L: "Link"](models.QuerySet[L]):
+    def unexpired(self) -> LinkQuerySet[L]:
+        return self.filter(expires_at__gt=timezone.now())
 
-    def get_for_token(self, token: str) -> ShareLink:
+    def get_for_token(self, token: str) -> L:
         """The link this token opens, with its audit and map; DoesNotExist otherwise."""
-        return with_map_snapshot(self.select_related("audit__track"), "audit__map_snapshot").get(
-            token_hash=hash_token(token), audit__completed_at__isnull=False
+        found = with_map_snapshot(self.select_related("audit__track"), "audit__map_snapshot")
+        return found.get(token_hash=hash_token(token), audit__completed_at__isnull=False)
+
+
+class Link(models.Model):
+    """A bearer link to one completed audit, made by its owner: the token's hash, when it was
+    made and when it stops opening anything. ShareLink and RatingRequest are the two kinds."""
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="%(class)s_expires_later"
+            )
+        ]
+
+    @classmethod
+    def create_for(
+        cls, audit: Audit, *, days: int = Expiry.MONTH, **fields: Any
+    ) -> tuple[Self, str]:
+        """A new link and its token (the only time the token exists outside a browser);
+        `fields` are the kind's own (a share link's include_notes, a request's label...)."""
+        if not audit.is_complete:
+            raise AuditIncomplete([])
+        token, token_hash = new_token()
+        now = timezone.now()
+        link = cls._default_manager.create(
+            audit=audit,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + timedelta(days=int(Expiry(days))),
+            **fields,
         )
+        return link, token
+
+    def revoke(self) -> None:
+        """Stop the link opening anything (each kind says how)."""
+        raise NotImplementedError
 
 
-class ShareLink(models.Model):
+class ShareLinkQuerySet(LinkQuerySet["ShareLink"]):
+    def live(self) -> ShareLinkQuerySet:
+        return self.unexpired().filter(revoked_at__isnull=True)  # type: ignore[return-value]
+
+    def revocable(self) -> ShareLinkQuerySet:
+        return self
+
+
+class ShareLink(Link):
     """A read-only view of one completed audit's results, for whoever holds the token."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="share_links")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     include_notes = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
 
     objects = ShareLinkQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="share_link_expires_later"
-            )
-        ]
+    class Meta(Link.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Share link for {self.audit_id}, expires {self.expires_at:%Y-%m-%d}"
-
-    @classmethod
-    def create_for(
-        cls, audit: Audit, days: int = Expiry.MONTH, include_notes: bool = False
-    ) -> tuple[ShareLink, str]:
-        """A new link and its token (the only time the token exists outside a browser)."""
-        if not audit.is_complete:
-            raise AuditIncomplete([])
-        token, token_hash = new_token()
-        now = timezone.now()
-        link = cls.objects.create(
-            audit=audit,
-            token_hash=token_hash,
-            include_notes=include_notes,
-            created_at=now,
-            expires_at=now + timedelta(days=int(Expiry(days))),
-        )
-        return link, token
 
     def revoke(self) -> None:
         ShareLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
@@ -374,60 +434,33 @@ class ShareLink(models.Model):
         ShareLink.objects.filter(pk=self.pk).update(last_opened_at=self.last_opened_at)
 
 
-class RatingRequestQuerySet(models.QuerySet["RatingRequest"]):
-    def unexpired(self) -> RatingRequestQuerySet:
-        return self.filter(expires_at__gt=timezone.now())
-
-    def get_for_token(self, token: str) -> RatingRequest:
-        """The request this token opens (answered or not), with its audit and map."""
-        return with_map_snapshot(self, "audit__map_snapshot").get(
-            token_hash=hash_token(token), audit__completed_at__isnull=False
-        )
+class RatingRequestQuerySet(LinkQuerySet["RatingRequest"]):
+    def revocable(self) -> RatingRequestQuerySet:
+        """Those nobody has answered yet (an answered one is closed already)."""
+        return self.filter(used_at__isnull=True)
 
 
-class RatingRequest(models.Model):
+class RatingRequest(Link):
     """A "rate me" link: one person, with no account, rates the owner on the same questions."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="rating_requests")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     label = models.CharField(
         max_length=80, help_text="Who it is for, in the owner's words; never shown to the rater."
     )
     note_to_rater = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     objects = RatingRequestQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="rating_request_expires_later"
-            )
-        ]
+    class Meta(Link.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Rating request {self.label!r} for {self.audit_id}"
 
-    @classmethod
-    def create_for(
-        cls, audit: Audit, label: str, note_to_rater: str = "", days: int = Expiry.MONTH
-    ) -> tuple[RatingRequest, str]:
-        if not audit.is_complete:
-            raise AuditIncomplete([])
-        token, token_hash = new_token()
-        now = timezone.now()
-        request = cls.objects.create(
-            audit=audit,
-            token_hash=token_hash,
-            label=label,
-            note_to_rater=note_to_rater,
-            created_at=now,
-            expires_at=now + timedelta(days=int(Expiry(days))),
-        )
-        return request, token
+    def revoke(self) -> None:
+        """Withdrawn: an unanswered request is deleted (it holds nothing but the link)."""
+        self.delete()
 
     @property
     def is_used(self) -> bool:

@@ -1,34 +1,18 @@
 """What the results page's six-week plan shows (templates/audits/_plan.html), shared by the
-results view and the plan's own views."""
+results view, the shared results and the plan's own views; and the progress page's steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-
-from audits import plans, reminders
+from audits import plans
+from audits.forms import HoursForm
 from audits.models import Audit, Taken
 from audits.scoring import Assessment
 from skillmap.values import Skill
 
 PLAN = "audits/_plan.html"
-
-
-class HoursForm(forms.Form):
-    hours = forms.IntegerField(
-        label="Hours a week",
-        min_value=plans.MIN_HOURS,
-        max_value=plans.MAX_HOURS,
-        error_messages={
-            "invalid": f"Hours a week must be a whole number from {plans.MIN_HOURS} to "
-            f"{plans.MAX_HOURS}.",
-            "min_value": f"Hours a week must be at least {plans.MIN_HOURS}.",
-            "max_value": f"Hours a week can be at most {plans.MAX_HOURS}.",
-            "required": "Say how many hours a week you have.",
-        },
-    )
 
 
 def plan_context(
@@ -38,9 +22,10 @@ def plan_context(
     hours_form: HoursForm | None = None,
     editable: bool = True,
 ) -> dict[str, Any]:
-    """What the results page's plan (templates/audits/_plan.html) shows. `editable`: the
-    audit's own visitor, who may change hours, tick steps and download the calendar file (a
-    page shown to anyone else passes False: the plan is then read-only)."""
+    """What the results page's plan (templates/audits/_plan.html) shows: the steps, the guide's
+    honest point and the re-audit date. `editable`: the audit's own visitor, who may change
+    hours, tick steps and download the calendar file (a page shown to anyone else passes False:
+    the plan is then read-only)."""
     plan = plans.read(audit.plan, taken.guide.map, assessment, taken.notes) if audit.plan else None
     hours = plan.hours if plan else plans.DEFAULT_HOURS
     return {
@@ -48,7 +33,8 @@ def plan_context(
         "plan_editable": editable,
         "plan_cells": plan.cells if plan else _cells_without_plan(taken, assessment),
         "hours_form": hours_form or HoursForm(initial={"hours": hours}),
-        "reaudit_day": reminders.reaudit_on(audit.completed_at) if audit.completed_at else None,
+        "honest_point": taken.guide.passages.get("honest_point", ""),
+        "reaudit_on": audit.reaudit_on,
     }
 
 

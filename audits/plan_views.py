@@ -10,26 +10,19 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from audits import plans, reminders
+from audits.forms import HoursForm
 from audits.models import Audit
-from audits.plan_context import PLAN, HoursForm, plan_context
+from audits.plan_context import PLAN, plan_context
 from audits.planning import StepNotInPlan
 from audits.ratelimit import over_limit, rate_limited, too_many
 from audits.views import HtmxHttpRequest, get_audit_for_visitor, results_page
-
-
-def _completed(request: HttpRequest, public_id: UUID) -> Audit:
-    """The visitor's own completed audit with its map snapshot; 404 otherwise."""
-    audit = get_audit_for_visitor(request, public_id, snapshot=True)
-    if not audit.is_complete:
-        raise Http404("This audit is not completed yet.")
-    return audit
 
 
 def _results_url(audit: Audit, anchor: str = "six-weeks") -> str:
@@ -44,7 +37,7 @@ def _results_url(audit: Audit, anchor: str = "six-weeks") -> str:
 @rate_limited("save")
 def plan_hours(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     """Re-plan for a number of hours a week: the schedule (htmx) or back to the results."""
-    audit = _completed(request, public_id)
+    audit = get_audit_for_visitor(request, public_id, completed=True, snapshot=True)
     form: HoursForm | None = HoursForm(request.POST)
     if form is not None and form.is_valid():
         audit.replan(form.cleaned_data["hours"])
@@ -68,7 +61,7 @@ def plan_hours(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 @rate_limited("save")
 def tick(request: HtmxHttpRequest, public_id: UUID, step_id: int) -> HttpResponse:
     """Tick a step of this audit's plan done (done=1) or not (done=0)."""
-    audit = _completed(request, public_id)
+    audit = get_audit_for_visitor(request, public_id, completed=True, snapshot=True)
     done = request.POST.get("done")
     if done not in ("0", "1"):
         return HttpResponse("done must be 0 or 1.", status=400, content_type="text/plain")
@@ -107,9 +100,7 @@ def rate_limited_always(scope: str) -> Callable[[Callable[..., HttpResponseBase]
 @require_safe
 @rate_limited_always("links")
 def reaudit_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    audit = get_audit_for_visitor(request, public_id)
-    if not audit.is_complete:
-        raise Http404("This audit is not completed yet.")
+    audit = get_audit_for_visitor(request, public_id, completed=True)
     again = request.build_absolute_uri(reverse("audits:again", args=[audit.public_id]))
     response = HttpResponse(reminders.calendar(audit, again), content_type="text/calendar")
     response["Content-Disposition"] = 'attachment; filename="skills-map-re-audit.ics"'
@@ -131,9 +122,7 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     Only an account's own audits have one: anyone else gets a 404, as for any audit not theirs."""
     if not request.user.is_authenticated:
         raise Http404("Reminders are for signed-in owners.")
-    audit = get_object_or_404(
-        Audit.objects.filter(owner=request.user, completed_at__isnull=False), public_id=public_id
-    )
+    audit = get_audit_for_visitor(request, public_id, completed=True)
     on = request.POST.get("on")
     if on not in ("0", "1"):
         return HttpResponse("on must be 0 or 1.", status=400, content_type="text/plain")
@@ -142,7 +131,7 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, "Your account has no email address to send a reminder to.")
         return redirect(_results_url(audit, "reminder"))
     Audit.objects.filter(pk=audit.pk).update(remind=on == "1", reminded_at=None)
-    day = reminders.reaudit_on(audit.completed_at) if audit.completed_at else None
+    day = audit.reaudit_on
     messages.success(
         request,
         f"We’ll email {email} on {day.day} {day:%B %Y}."

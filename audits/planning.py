@@ -52,10 +52,10 @@ class Planned(models.Model):
 
     def _locked(self) -> Audit:
         """This completed audit's row, re-read and held for the caller's transaction."""
-        from audits.models import Audit, with_map_snapshot  # Audit is built on this class
+        from audits.models import Audit  # Audit is built on this class
 
-        locked = Audit.objects.select_for_update(of=("self",))
-        return with_map_snapshot(locked).get(pk=self.pk, completed_at__isnull=False)
+        locked = Audit.objects.select_for_update(of=("self",)).with_map_snapshot()
+        return locked.get(pk=self.pk, completed_at__isnull=False)
 
     def _store(self, plan: dict[str, Any] | None) -> None:
         self.plan = plan

@@ -1,4 +1,4 @@
-"""Bringing people back: the re-audit date, its calendar entry and the reminder email.
+"""Bringing people back: the re-audit date's calendar entry and the reminder email.
 
 Links carry nothing about the person but the audit's unguessable public id: the calendar's link
 to audit again is the audit's own page, and the unsubscribe token signs that id (salted, with a
@@ -7,31 +7,23 @@ timestamp) and never names the user.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import icalendar
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import plans
-from audits.models import Audit, with_map_snapshot
+from audits.models import Audit
 
-REAUDIT_AFTER = timedelta(weeks=6)
 UNSUBSCRIBE_SALT = "audits.reminders.unsubscribe"
 # An unsubscribe link keeps working this long after its email was sent.
 UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
-
-
-def reaudit_on(completed_at: datetime) -> date:
-    """The re-audit date: six weeks after completion, as a date in the site's time zone (the
-    same date the results page shows)."""
-    return timezone.localtime(completed_at + REAUDIT_AFTER).date()
 
 
 # --- The calendar entry ---------------------------------------------------------------------
@@ -40,8 +32,8 @@ def reaudit_on(completed_at: datetime) -> date:
 def calendar(audit: Audit, again_url: str) -> bytes:
     """One all-day event on the re-audit date. Its UID names the audit alone, so a second
     download updates the event in a calendar rather than adding another."""
-    assert audit.completed_at is not None
-    day = reaudit_on(audit.completed_at)
+    day = audit.reaudit_on
+    assert audit.completed_at is not None and day is not None
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Skills Map//Re-audit//EN")
     cal.add("version", "2.0")
@@ -63,22 +55,6 @@ def calendar(audit: Audit, again_url: str) -> bytes:
 
 
 # --- The reminder email ---------------------------------------------------------------------
-
-
-def due(today: date) -> QuerySet[Audit]:
-    """Completed audits whose reminder is on, not yet sent, and due by `today`; their owners have
-    an email address and an active account."""
-    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-    return with_map_snapshot(
-        Audit.objects.filter(
-            remind=True,
-            reminded_at__isnull=True,
-            completed_at__lt=tomorrow - REAUDIT_AFTER,
-            owner__is_active=True,
-        )
-        .exclude(owner__email="")
-        .select_related("owner", "track")
-    ).order_by("completed_at", "id")
 
 
 def claim(audit: Audit) -> bool:
@@ -149,7 +125,7 @@ def message(audit: Audit, site_url: str) -> EmailMessage:
 def send_due(today: date, site_url: str) -> tuple[int, list[str]]:
     """Send every reminder due by `today` that no other run has claimed: (sent, failures)."""
     sent, failures = 0, []
-    for audit in due(today):
+    for audit in Audit.objects.reminders_due(today):
         if not claim(audit):
             continue
         try:

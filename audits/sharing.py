@@ -1,4 +1,4 @@
-"""Sharing a completed audit read-only, and asking someone for an outside view of it (#14).
+"""Sharing a completed audit read-only, and asking someone for an outside view of it.
 
 Two kinds of bearer link, both made by the audit's owner on its sharing page:
 - a share link (/shared/<token>/) shows the results read-only to whoever holds it, until it
@@ -15,22 +15,22 @@ same 404 whatever the reason. Every page a token opens says noindex, sends no Re
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from audits.forms import NOTE_PREFIX, RATING_PREFIX, RatingsForm, scale_points
+from audits import charts
+from audits.forms import OutsideRatingsForm, RatingRequestForm, ShareLinkForm, scale_points
 from audits.models import (
     Audit,
-    Expiry,
     OutsideView,
     RatingRequest,
     RequestUsed,
@@ -38,8 +38,7 @@ from audits.models import (
 )
 from audits.plan_context import plan_context
 from audits.ratelimit import rate_limited
-from audits.views import HtmxHttpRequest, _plan, get_audit_for_visitor
-from skillmap import values
+from audits.views import HtmxHttpRequest, get_audit_for_visitor
 
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet. Anything else is not a
 # token, and is turned away before it is hashed or looked up.
@@ -70,72 +69,42 @@ def _dead_link(request: HttpRequest) -> HttpResponse:
     return _for_link_holders(render(request, "404.html", status=404))
 
 
-# --- Forms ----------------------------------------------------------------------------------
-
-
-class ShareLinkForm(forms.Form):
-    days = forms.TypedChoiceField(
-        label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
-    )
-    include_notes = forms.BooleanField(
-        label="Include my notes", required=False, help_text="Your notes show in the plan."
-    )
-
-
-class RatingRequestForm(forms.Form):
-    label = forms.CharField(
-        label="Who is it for?",
-        max_length=80,
-        help_text="Only you see this, e.g. “my manager”.",
-    )
-    note_to_rater = forms.CharField(
-        label="A note to them",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Shown at the top of their form.",
-    )
-    days = forms.TypedChoiceField(
-        label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
-    )
-
-
-class OutsideRatingsForm(RatingsForm):
-    """The owner's own form, for someone else: the questions the owner's target track asks on
-    the map the audit was taken against, every one to be rated, each with an optional comment."""
-
-    def __init__(self, data: QueryDict | None, *, skill_map: values.SkillMap, track: values.Track):
-        asked = dataclasses.replace(skill_map, skills=skill_map.questions_for(track))
-        super().__init__(data, skill_map=asked)
-        for skill in asked.skills:
-            self.fields[NOTE_PREFIX + skill.slug].label = f"Your comment on {skill.name}"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for skill in self.skill_map.skills:
-            name = RATING_PREFIX + skill.slug
-            if cleaned.get(name) in (None, "") and name not in self.errors:
-                self.add_error(name, "Rate this from 1 to 5.")
-        return cleaned
-
-    def answers(self) -> tuple[dict[str, int], dict[str, str]]:
-        """({skill slug: rating}, {skill slug: comment}) for every question."""
-        ratings = {
-            s.slug: int(self.cleaned_data[RATING_PREFIX + s.slug]) for s in self.skill_map.skills
-        }
-        comments = {
-            s.slug: self.cleaned_data.get(NOTE_PREFIX + s.slug, "") for s in self.skill_map.skills
-        }
-        return ratings, comments
-
-
 # --- The owner's sharing page ---------------------------------------------------------------
 
 
-def _completed_audit(request: HttpRequest, public_id: UUID) -> Audit | None:
-    """The visitor's own completed audit (404 if not theirs); None while it is still open."""
-    audit = get_audit_for_visitor(request, public_id)
-    return audit if audit.is_complete else None
+@dataclass(frozen=True)
+class LinkKind:
+    """What differs between the two kinds of link on the sharing page."""
+
+    model: type[ShareLink] | type[RatingRequest]
+    form: type[ShareLinkForm] | type[RatingRequestForm]
+    block: str  # the page's partial that lists them (what htmx swaps)
+    form_name: str  # the page's context names for the form and a new link
+    new_name: str
+    opens: str  # the URL name a token opens
+    revoked: str  # said after a revoke without htmx
+
+
+KINDS = {
+    "share": LinkKind(
+        ShareLink,
+        ShareLinkForm,
+        "share_links",
+        "share_form",
+        "new_link",
+        "audits:shared",
+        "That share link no longer opens anything.",
+    ),
+    "rate_me": LinkKind(
+        RatingRequest,
+        RatingRequestForm,
+        "rate_requests",
+        "request_form",
+        "new_request",
+        "audits:rate_me",
+        "That rate-me link no longer opens anything.",
+    ),
+}
 
 
 def _sharing_page(
@@ -162,91 +131,47 @@ def _sharing_page(
     return _for_link_holders(render(request, template, context, status=status), has_forms=True)
 
 
-def _not_yet(audit_id: UUID) -> HttpResponse:
-    return redirect("audits:results", public_id=audit_id)
-
-
 @require_safe
 def share(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     """The owner's links: share links with their expiry and last opening, rate-me links."""
-    audit = _completed_audit(request, public_id)
-    if audit is None:
-        return _not_yet(public_id)
+    audit = get_audit_for_visitor(request, public_id)
+    if not audit.is_complete:  # nothing to share yet: the results page says what is missing
+        return redirect("audits:results", public_id=public_id)
     return _sharing_page(request, audit)
 
 
 @vary_on_headers("HX-Request")
 @require_POST
 @rate_limited("share")
-def create_share_link(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-    audit = _completed_audit(request, public_id)
-    if audit is None:
-        return _not_yet(public_id)
-    form = ShareLinkForm(request.POST)
+def create_link(request: HtmxHttpRequest, public_id: UUID, kind: str) -> HttpResponse:
+    """A new share or rate-me link (`kind`), its address shown once on the response."""
+    link_kind = KINDS[kind]
+    audit = get_audit_for_visitor(request, public_id)
+    if not audit.is_complete:
+        return redirect("audits:results", public_id=public_id)
+    form = link_kind.form(request.POST)
     if not form.is_valid():
-        return _sharing_page(request, audit, partial="share_links", status=400, share_form=form)
-    link, token = ShareLink.create_for(
-        audit, form.cleaned_data["days"], form.cleaned_data["include_notes"]
-    )
+        refused = {link_kind.form_name: form}
+        return _sharing_page(request, audit, partial=link_kind.block, status=400, **refused)
+    link, token = link_kind.model.create_for(audit, **form.cleaned_data)
     # Shown once, on this response: it cannot be read back from the database.
-    new_url = request.build_absolute_uri(reverse("audits:shared", args=[token]))
-    return _sharing_page(
-        request, audit, partial="share_links", status=201, new_link=link, new_link_url=new_url
-    )
+    new_url = request.build_absolute_uri(reverse(link_kind.opens, args=[token]))
+    made = {link_kind.new_name: link, f"{link_kind.new_name}_url": new_url}
+    return _sharing_page(request, audit, partial=link_kind.block, status=201, **made)
 
 
 @vary_on_headers("HX-Request")
 @require_POST
 @rate_limited("save")
-def revoke_share_link(request: HtmxHttpRequest, public_id: UUID, link_id: int) -> HttpResponse:
+def revoke_link(request: HtmxHttpRequest, public_id: UUID, link_id: int, kind: str) -> HttpResponse:
+    """Close a share link, or withdraw a rate-me link nobody has answered yet."""
+    link_kind = KINDS[kind]
     audit = get_audit_for_visitor(request, public_id)
-    get_object_or_404(ShareLink.objects.filter(audit=audit), pk=link_id).revoke()
+    links = link_kind.model.objects.filter(audit=audit).revocable()
+    get_object_or_404(links, pk=link_id).revoke()
     if request.htmx:
-        return _sharing_page(request, audit, partial="share_links")
-    messages.success(request, "That share link no longer opens anything.")
-    return redirect("audits:share", public_id=audit.public_id)
-
-
-@vary_on_headers("HX-Request")
-@require_POST
-@rate_limited("share")
-def create_rating_request(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-    audit = _completed_audit(request, public_id)
-    if audit is None:
-        return _not_yet(public_id)
-    form = RatingRequestForm(request.POST)
-    if not form.is_valid():
-        return _sharing_page(request, audit, partial="rate_requests", status=400, request_form=form)
-    rating_request, token = RatingRequest.create_for(
-        audit,
-        form.cleaned_data["label"],
-        form.cleaned_data["note_to_rater"],
-        form.cleaned_data["days"],
-    )
-    new_url = request.build_absolute_uri(reverse("audits:rate_me", args=[token]))
-    return _sharing_page(
-        request,
-        audit,
-        partial="rate_requests",
-        status=201,
-        new_request=rating_request,
-        new_request_url=new_url,
-    )
-
-
-@vary_on_headers("HX-Request")
-@require_POST
-@rate_limited("save")
-def withdraw_rating_request(
-    request: HtmxHttpRequest, public_id: UUID, request_id: int
-) -> HttpResponse:
-    """Close a rate-me link nobody has answered yet (an answered one is closed already)."""
-    audit = get_audit_for_visitor(request, public_id)
-    unanswered = RatingRequest.objects.filter(audit=audit, used_at__isnull=True)
-    get_object_or_404(unanswered, pk=request_id).delete()
-    if request.htmx:
-        return _sharing_page(request, audit, partial="rate_requests")
-    messages.success(request, "That rate-me link no longer opens anything.")
+        return _sharing_page(request, audit, partial=link_kind.block)
+    messages.success(request, link_kind.revoked)
     return redirect("audits:share", public_id=audit.public_id)
 
 
@@ -286,7 +211,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         "map": taken.guide.map,
         "assessment": assessment,
         "link": link,
-        **_plan(audit, taken, assessment),
+        "chart": charts.results_chart(assessment),
         # The plan too, read-only: a link holder may not tick, re-plan or download for the owner.
         **plan_context(audit, taken, assessment, editable=False),
     }

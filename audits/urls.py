@@ -11,35 +11,42 @@ urlpatterns = [
     path("audits/export.csv", views.export_csv, name="export_csv"),
     path("audits/new/", views.new_audit, name="new"),
     path("audits/how-scoring-works/", views.rule, name="rule"),
-    path("audits/<uuid:public_id>/", views.audit, name="audit"),
-    path("audits/<uuid:public_id>/track/", views.change_track, name="change_track"),
-    path("audits/<uuid:public_id>/complete/", views.complete, name="complete"),
+    path("audits/<uuid:public_id>/", views.rate, name="audit"),
     path("audits/<uuid:public_id>/results/", views.results, name="results"),
     path("audits/<uuid:public_id>/copy/", views.copy, name="copy"),
     path("audits/<uuid:public_id>/delete/", views.delete_audit, name="delete"),
-    # The six-week plan and coming back to re-audit (#13): audits/plan_views.py.
+    # The six-week plan and coming back to re-audit: audits/plan_views.py.
     path("audits/<uuid:public_id>/plan/", plan_views.plan_hours, name="plan_hours"),
     path("audits/<uuid:public_id>/steps/<int:step_id>/", plan_views.tick, name="tick"),
     path("audits/<uuid:public_id>/re-audit.ics", plan_views.reaudit_ics, name="reaudit_ics"),
     path("audits/<uuid:public_id>/again/", plan_views.again, name="again"),
     path("audits/<uuid:public_id>/reminder/", plan_views.reminder, name="reminder"),
     path("reminders/unsubscribe/<str:token>/", plan_views.unsubscribe, name="unsubscribe"),
-    # Sharing and outside views (#14): the owner's page and writes, then what tokens open.
+    # Sharing and outside views: the owner's page and writes (one pair of views for both kinds
+    # of link), then what tokens open.
     path("audits/<uuid:public_id>/share/", sharing.share, name="share"),
-    path("audits/<uuid:public_id>/share/links/", sharing.create_share_link, name="share_create"),
+    path(
+        "audits/<uuid:public_id>/share/links/",
+        sharing.create_link,
+        {"kind": "share"},
+        name="share_create",
+    ),
     path(
         "audits/<uuid:public_id>/share/links/<int:link_id>/revoke/",
-        sharing.revoke_share_link,
+        sharing.revoke_link,
+        {"kind": "share"},
         name="share_revoke",
     ),
     path(
         "audits/<uuid:public_id>/share/requests/",
-        sharing.create_rating_request,
+        sharing.create_link,
+        {"kind": "rate_me"},
         name="rate_me_create",
     ),
     path(
-        "audits/<uuid:public_id>/share/requests/<int:request_id>/withdraw/",
-        sharing.withdraw_rating_request,
+        "audits/<uuid:public_id>/share/requests/<int:link_id>/withdraw/",
+        sharing.revoke_link,
+        {"kind": "rate_me"},
         name="rate_me_withdraw",
     ),
     path(

@@ -6,7 +6,7 @@ import csv
 import json
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -46,7 +46,6 @@ from audits.models import (
     Rating,
     RatingRequest,
     Taken,
-    with_map_snapshot,
 )
 from audits.plan_context import plan_context, steps_and_moves
 from audits.ratelimit import over_limit, rate_limited, too_many
@@ -64,13 +63,17 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def get_audit_for_visitor(
-    request: HttpRequest, public_id: UUID, *, snapshot: bool = False
+    request: HttpRequest, public_id: UUID, *, completed: bool = False, snapshot: bool = False
 ) -> Audit:
     """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists).
-    `snapshot`: with the map snapshot a completed audit is read from (Audit.taken)."""
-    visible = Audit.objects.for_visitor(request.user, session_audit_ids(request))
-    found = visible.select_related("track")
-    return get_object_or_404(with_map_snapshot(found) if snapshot else found, public_id=public_id)
+    `completed`: only once completed (a 404 while it is open). `snapshot`: with the map
+    snapshot a completed audit is read from (Audit.taken)."""
+    found = Audit.objects.for_visitor(request.user, session_audit_ids(request))
+    if completed:
+        found = found.filter(completed_at__isnull=False)
+    if snapshot:
+        found = found.with_map_snapshot()
+    return get_object_or_404(found.select_related("track"), public_id=public_id)
 
 
 # A second "Start rating" from the same browser for the same track within this many seconds
@@ -166,17 +169,17 @@ def open_audit(view: OpenAuditView) -> Callable[[HtmxHttpRequest, UUID], HttpRes
 
     @wraps(view)
     def wrapped(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-        the_audit = _audit_or_lost(request, public_id)
-        if isinstance(the_audit, HttpResponse):
-            return the_audit
-        if the_audit.is_complete:
+        audit = _audit_or_lost(request, public_id)
+        if isinstance(audit, HttpResponse):
+            return audit
+        if audit.is_complete:
             if request.method == "POST":
-                return _closed(request, the_audit)
-            return redirect("audits:results", public_id=the_audit.public_id)
+                return _closed(request, audit)
+            return redirect("audits:results", public_id=audit.public_id)
         try:
-            return view(request, the_audit, current_guide())
+            return view(request, audit, current_guide())
         except AuditClosed:  # completed in another tab while this request ran
-            return _closed(request, the_audit)
+            return _closed(request, audit)
 
     return wrapped
 
@@ -191,7 +194,6 @@ def _form_page(
     guide: Guide,
     form: RatingsForm | None = None,
     status: int = 200,
-    whole_page: bool = False,
     **extra: Any,
 ) -> HttpResponse:
     """The rating form, or (for htmx) just its panel, with the ratings stored now."""
@@ -210,7 +212,7 @@ def _form_page(
         "assessment": scoring.assess(guide.map, target, ratings),
         **extra,
     }
-    partial = request.htmx and not whole_page
+    partial = request.htmx
     if not partial or extra.get("questions_changed"):
         # The questions are drawn only on the whole page, or when a new target changes them:
         # a live save's panel needs none of this.
@@ -241,7 +243,7 @@ ACTIONS = {"save", "change_target", "finish"}
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("save")
 @open_audit
-def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
+def rate(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpResponse:
     """The one form for rating, changing the target and finishing.
 
     Every post first saves what the page holds (the ratings and notes, and the target as it is
@@ -250,9 +252,9 @@ def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpRespo
     """
     if request.method != "POST":
         missing = None
-        if request.session.pop(FINISH_REFUSED, None) == str(the_audit.public_id):
-            missing = _unrated(guide, the_audit) or None
-        return _form_page(request, the_audit, guide, missing=missing)
+        if request.session.pop(FINISH_REFUSED, None) == str(audit.public_id):
+            missing = _unrated(guide, audit) or None
+        return _form_page(request, audit, guide, missing=missing)
     action = request.POST.get("action") or "save"
     form = RatingsForm(request.POST, skill_map=guide.map, fragments=guide.digest)
     unknown = form.unknown_fields()
@@ -264,84 +266,51 @@ def audit(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpRespo
     new_track = None
     if "track" in request.POST:
         if track_form.is_valid():
-            if track_form.chosen().slug != the_audit.track.slug:
+            if track_form.chosen().slug != audit.track.slug:
                 new_track = Track.objects.get(slug=track_form.chosen().slug)
         else:
             if not request.htmx:
                 messages.error(request, str(track_form.errors["track"][0]))
             return _form_page(
-                request, the_audit, guide, form, status=400, track_errors=track_form.errors["track"]
+                request, audit, guide, form, status=400, track_errors=track_form.errors["track"]
             )
     if not form.is_valid():
-        return _form_page(request, the_audit, guide, form, status=400)
+        return _form_page(request, audit, guide, form, status=400)
     if action == "finish" and over_limit(request, "start"):
         return too_many(request, "start")
     if new_track is None:
-        the_audit.save_ratings(form.values())
+        audit.save_ratings(form.values())
     else:
         with transaction.atomic():
-            the_audit.save_ratings(form.values())
-            the_audit.change_track(new_track)
+            audit.save_ratings(form.values())
+            audit.change_track(new_track)
     if action == "finish":
-        return _finish(request, the_audit, guide)
+        return _finish(request, audit, guide)
     if request.htmx:
         # A new target may ask other questions: the panel brings the form's questions along.
-        return _form_page(request, the_audit, guide, form, questions_changed=new_track is not None)
+        return _form_page(request, audit, guide, form, questions_changed=new_track is not None)
     if new_track is not None:
-        messages.success(
-            request, f"Your target is now {the_audit.track.name}. Your ratings are saved."
-        )
+        messages.success(request, f"Your target is now {audit.track.name}. Your ratings are saved.")
     else:
         messages.success(request, "Your ratings are saved.")
-    return redirect(the_audit)
+    return redirect(audit)
 
 
-def _finish(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
+def _finish(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpResponse:
     """Complete the audit and show its results; with questions left, back to the form, whose
     next view lists them at the top (post/redirect/get: the address stays the form's)."""
-    url = reverse("audits:results", kwargs={"public_id": the_audit.public_id})
-    if not the_audit.is_complete:
+    url = reverse("audits:results", kwargs={"public_id": audit.public_id})
+    if not audit.is_complete:
         try:
-            the_audit.complete(guide)
+            audit.complete(guide)
         except AuditIncomplete:
-            request.session[FINISH_REFUSED] = str(the_audit.public_id)
-            url = the_audit.get_absolute_url()
+            request.session[FINISH_REFUSED] = str(audit.public_id)
+            url = audit.get_absolute_url()
         except AuditClosed:  # completed in another tab meanwhile: its results are there
             pass
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
-
-
-@vary_on_headers("HX-Request")
-@require_POST
-@rate_limited("save")
-@open_audit
-def change_track(request: HtmxHttpRequest, the_audit: Audit, guide: Guide) -> HttpResponse:
-    """Change only the target (the form itself posts to `audit`, which also saves ratings)."""
-    form = TrackChoiceForm(request.POST, skill_map=guide.map)
-    if not form.is_valid():
-        if not request.htmx:
-            messages.error(request, str(form.errors["track"][0]))
-        return _form_page(
-            request, the_audit, guide, status=400, track_errors=form.errors.get("track")
-        )
-    the_audit.change_track(Track.objects.get(slug=form.chosen().slug))
-    if not request.htmx:
-        messages.success(request, f"Your target is now {the_audit.track.name}.")
-        return redirect(the_audit)
-    return _form_page(request, the_audit, guide)
-
-
-@vary_on_headers("HX-Request")
-@require_POST
-@rate_limited("start")
-def complete(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-    """Finish without posting the form (the form's own finish button posts to `audit`)."""
-    the_audit = _audit_or_lost(request, public_id)
-    if isinstance(the_audit, HttpResponse):
-        return the_audit
-    return _finish(request, the_audit, current_guide())
 
 
 @require_safe
@@ -352,11 +321,11 @@ def rule(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def results(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id, snapshot=True)
-    if not the_audit.is_complete:
+    audit = get_audit_for_visitor(request, public_id, snapshot=True)
+    if not audit.is_complete:
         messages.info(request, "Rate every skill, then choose “See my results”.")
-        return redirect(the_audit)
-    return results_page(request, the_audit)
+        return redirect(audit)
+    return results_page(request, audit)
 
 
 def results_page(
@@ -372,21 +341,12 @@ def results_page(
         "audit": audit,
         "map": taken.guide.map,
         "assessment": assessment,
-        **_plan(audit, taken, assessment),
-        **plan_context(audit, taken, assessment, **plan_extra),  # the six-week plan (#13)
+        "chart": charts.results_chart(assessment),
+        **plan_context(audit, taken, assessment, **plan_extra),
         **_against_today(request, taken, assessment),
         **outside.context(audit, taken, assessment),  # beside, never in, the owner's scores
     }
     return render(request, "audits/results.html", context, status=status)
-
-
-def _plan(audit: Audit, taken: Taken, assessment: scoring.Assessment) -> dict[str, Any]:
-    """The chart and the re-audit date (the six-week plan itself: audits.plan_context)."""
-    return {
-        "chart": charts.results_chart(assessment),
-        "honest_point": taken.guide.passages.get("honest_point", ""),
-        "reaudit_on": (audit.completed_at or timezone.now()) + timedelta(weeks=6),
-    }
 
 
 def _against_today(
@@ -415,9 +375,9 @@ def _against_today(
 @rate_limited("start")
 def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Audit again: a new audit for the same track, pre-filled with these ratings."""
-    the_audit = get_audit_for_visitor(request, public_id)
+    audit = get_audit_for_visitor(request, public_id)
     owner = request.user if request.user.is_authenticated else None
-    fresh = the_audit.copy_for(owner)
+    fresh = audit.copy_for(owner)
     remember_audit(request, fresh)
     messages.success(
         request, "A new audit, pre-filled with your last ratings. Move only what has changed."
@@ -431,15 +391,9 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_safe
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
-    audits = (
-        Audit.objects.filter(owner=request.user)
-        .select_related("track")
-        .defer("snapshot")
-        .order_by("-created_at", "-id")
-    )
+    audits = Audit.objects.listing(request.user).order_by("-created_at", "-id")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
-    prefix = reverse("audits:history")
-    rows = [_history_row(a, prefix) for a in page.object_list]
+    rows = [_history_row(a) for a in page.object_list]
     return render(request, "audits/history.html", {"page": page, "rows": rows})
 
 
@@ -448,11 +402,11 @@ def _when(moment: datetime) -> tuple[str, str]:
     return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
+def _history_row(audit: Audit) -> dict[str, Any]:
     """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
     started_iso, started = _when(audit.created_at)
     done = _when(audit.completed_at) if audit.completed_at else None
-    url = f"{prefix}{audit.public_id}/"
+    ids = [audit.public_id]
     return {
         "track": audit.track.name,
         "started": started,
@@ -460,12 +414,12 @@ def _history_row(audit: Audit, prefix: str) -> dict[str, Any]:
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
         "steps": _steps_done(audit),
-        "open_url": f"{url}results/" if done else url,
+        "open_url": reverse("audits:results", args=ids) if done else audit.get_absolute_url(),
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
         if done
         else f" the {audit.track.name} audit from {started}",
-        "delete_url": f"{url}delete/",
+        "delete_url": reverse("audits:delete", args=ids),
         "delete_hint": f" the {audit.track.name} audit from {started}",
     }
 
@@ -504,12 +458,8 @@ def _change(before: float | None, after: float | None) -> dict[str, Any]:
 @require_safe
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What moved between two completed audits, and every bucket's score over time."""
-    completed = list(
-        Audit.objects.filter(owner=request.user, completed_at__isnull=False)
-        .select_related("track")
-        .defer("snapshot")
-        .order_by("completed_at", "id")
-    )
+    listing = Audit.objects.listing(request.user).filter(completed_at__isnull=False)
+    completed = list(listing.order_by("completed_at", "id"))
     context: dict[str, Any] = {"completed": completed}
     if len(completed) < 2:
         return render(request, "audits/progress.html", context)
@@ -523,7 +473,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(request, "audits/progress.html", context, status=400)
         earlier, later = sorted((by_id[first], by_id[second]), key=completed.index)
 
-    pair = with_map_snapshot(Audit.objects.filter(pk__in=[earlier.pk, later.pk]))
+    pair = Audit.objects.filter(pk__in=[earlier.pk, later.pk]).with_map_snapshot()
     taken = {a.pk: a.taken() for a in pair}
     before, after = taken[earlier.pk], taken[later.pk]
     skill_map = after.guide.map
@@ -549,7 +499,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
-            "plan_moves": steps_and_moves(earlier, before, after),  # #13
+            "plan_moves": steps_and_moves(earlier, before, after),
         }
     )
     if (later_assessment := after.assessment()) is not None:  # the later audit's outside views
@@ -562,21 +512,23 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_audit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    the_audit = get_audit_for_visitor(request, public_id)
+    audit = get_audit_for_visitor(request, public_id)
     if request.method == "POST":
-        the_audit.delete()
-        forget_starts(visitor_key(request), [the_audit.track.slug])
+        audit.delete()
+        forget_starts(visitor_key(request), [audit.track.slug])
         if ids := session_audit_ids(request):  # an anonymous browser's list names it no more
             request.session[SESSION_AUDITS] = [i for i in ids if i != str(public_id)]
-        messages.success(request, f"Your {the_audit.track.name} audit is deleted.")
+        messages.success(request, f"Your {audit.track.name} audit is deleted.")
         return redirect("audits:history" if request.user.is_authenticated else "audits:new")
-    return render(request, "audits/delete.html", {"audit": the_audit})
+    return render(request, "audits/delete.html", {"audit": audit})
 
 
 def _export_audits(request: AuthenticatedHttpRequest) -> list[Audit]:
     ratings = Rating.objects.select_related("skill__bucket").order_by("skill__position", "id")
     return list(
-        with_map_snapshot(Audit.objects.filter(owner=request.user).select_related("track"))
+        Audit.objects.filter(owner=request.user)
+        .select_related("track")
+        .with_map_snapshot()
         .prefetch_related(
             Prefetch("ratings", queryset=ratings),
             Prefetch("rating_requests", queryset=_answered_requests()),
@@ -632,7 +584,7 @@ def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
                 "summary": a.summary,
                 "snapshot": a.taken().as_dict() if a.is_complete else None,
-                # Other people's ratings of this audit (#14), beside the owner's own.
+                # Other people's ratings of this audit, beside the owner's own.
                 "outside_views": _outside_views(a),
             }
             for a in _export_audits(request)

@@ -264,10 +264,6 @@ class MapRevision(models.Model):
         return f"revision {self.number}"
 
     @classmethod
-    def current(cls) -> int:
-        return cls.current_state()[0]
-
-    @classmethod
     def current_state(cls) -> tuple[int, str]:
         """The revision's number and when it moved: together they name one state of the map,
         even where a rolled-back transaction has reused a number."""

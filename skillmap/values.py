@@ -176,9 +176,6 @@ class SkillMap:
     def track(self, slug: str) -> Track | None:
         return next((t for t in self.tracks if t.slug == slug), None)
 
-    def bucket(self, slug: str) -> Bucket | None:
-        return next((b for b in self.buckets if b.slug == slug), None)
-
     def grid(self) -> tuple[tuple[Track, tuple[tuple[Bucket, Cell | None], ...]], ...]:
         """Tracks × buckets: a row per track, a (bucket, cell or None) pair per bucket."""
         return tuple((t, tuple((b, t.cell(b.slug)) for b in self.buckets)) for t in self.tracks)

@@ -53,7 +53,7 @@ def take_audit_anonymously(client: Client, ratings: dict[str, int] = ALL_FOUR) -
         audit.get_absolute_url(), {f"rating-{slug}": v for slug, v in ratings.items()}
     )
     assert saved.status_code == 302
-    completed = client.post(reverse("audits:complete", args=[audit.public_id]))
+    completed = client.post(audit.get_absolute_url(), {"action": "finish"})
     assert completed.status_code == 302
     assert completed.url == reverse("audits:results", args=[audit.public_id])
     audit.refresh_from_db()
@@ -388,7 +388,7 @@ def test_an_anonymous_audit_is_never_cached_either(make_audit: Callable[..., Aud
         assert response.status_code == 200
         assert "private" in response["Cache-Control"]
         assert "no-store" in response["Cache-Control"]
-    client.post(reverse("audits:complete", args=[audit.public_id]))
+    client.post(audit.get_absolute_url(), {"action": "finish"})
     results = client.get(reverse("audits:results", args=[audit.public_id]))
     assert results.status_code == 200
     assert "no-store" in results["Cache-Control"]

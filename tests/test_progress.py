@@ -52,7 +52,7 @@ def audit_again(client: Client, audit: Audit, changes: dict[str, int]) -> Audit:
         fresh.get_absolute_url(), {f"rating-{slug}": str(v) for slug, v in changes.items()}
     )
     assert saved.status_code == 302
-    done = client.post(reverse("audits:complete", args=[fresh.public_id]))
+    done = client.post(fresh.get_absolute_url(), {"action": "finish"})
     assert done.url == reverse("audits:results", args=[fresh.public_id])
     fresh.refresh_from_db()
     assert fresh.is_complete

@@ -552,7 +552,7 @@ def test_two_concurrent_submissions_cannot_both_succeed(
     seeded_transactional: None, owner: User, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=every_question(4), complete=True)
-    request, _ = RatingRequest.create_for(audit, "two tabs")
+    request, _ = RatingRequest.create_for(audit, label="two tabs")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -780,7 +780,8 @@ def test_making_links_and_sending_outside_ratings_are_rate_limited(
     assert over.status_code == 429
     assert ShareLink.objects.count() == 1 and RatingRequest.objects.count() == 1
 
-    first, second = RatingRequest.create_for(done, "a"), RatingRequest.create_for(done, "b")
+    first = RatingRequest.create_for(done, label="a")
+    second = RatingRequest.create_for(done, label="b")
     assert anon_client.post(rate_url(first[1]), answers(2)).status_code == 302
     limited = anon_client.post(rate_url(second[1]), answers(2))
     assert limited.status_code == 429
@@ -888,9 +889,9 @@ class Call:
 AUDIT_CALLS = [
     Call("audit", "get", 200, completed=False),
     Call("audit", "post", 302, completed=False, data={"rating-reading-papers": "5"}),
-    Call("change_track", "post", 302, completed=False, data={"track": "interpretability"}),
+    Call("audit", "post", 302, completed=False, data={"track": "interpretability"}),
     # Not fully rated: the owner is sent back to the form, which lists what is left.
-    Call("complete", "post", 302, completed=False),
+    Call("audit", "post", 302, completed=False, data={"action": "finish"}),
     Call("results", "get", 200),
     Call("copy", "post", 302),
     Call("delete", "get", 200),
@@ -935,8 +936,8 @@ def holders_for(call: Call, owner: User, other_user: User, make_audit: MakeAudit
     else:
         done = audit
     share = ShareLink.create_for(done)[1]
-    rate = RatingRequest.create_for(done, "answered")[1]
-    RatingRequest.create_for(done, "waiting")
+    rate = RatingRequest.create_for(done, label="answered")[1]
+    RatingRequest.create_for(done, label="waiting")
     # The token holders: a browser that opened the share link, one that answered the rate-me
     # link, and the other user with links to their own audit, opened and answered.
     share_holder, rate_holder, other = Client(), Client(), Client()
@@ -946,7 +947,7 @@ def holders_for(call: Call, owner: User, other_user: User, make_audit: MakeAudit
     assert rate_holder.post(rate_url(rate), answers(2)).status_code == 302
     theirs = make_audit(owner=other_user, ratings=every_question(3), complete=True)
     their_share = ShareLink.create_for(theirs)[1]
-    their_rate = RatingRequest.create_for(theirs, "theirs")[1]
+    their_rate = RatingRequest.create_for(theirs, label="theirs")[1]
     assert other.get(shared_url(their_share)).status_code == 200
     assert other.post(rate_url(their_rate), answers(4)).status_code == 302
     return Holders(
@@ -969,8 +970,8 @@ def test_the_owner_can_use_every_audit_view(
     if call.completed:
         audit = make_audit(owner=owner, ratings=every_question(4), complete=True)
         ShareLink.create_for(audit)
-        RatingRequest.create_for(audit, "waiting")
-        RatingRequest.create_for(audit, "answered")[0].submit(every_question(2), {})
+        RatingRequest.create_for(audit, label="waiting")
+        RatingRequest.create_for(audit, label="answered")[0].submit(every_question(2), {})
     else:
         audit = make_audit(owner=owner, ratings={"reading-papers": 3})
     assert call.send(owner_client, audit).status_code == call.owner_status
@@ -1013,8 +1014,8 @@ def test_an_item_of_another_audit_is_not_found_under_your_own(
     mine = make_audit(owner=owner, ratings=every_question(4), complete=True)
     theirs = make_audit(owner=other_user, ratings=every_question(4), complete=True)
     link, _ = ShareLink.create_for(theirs)
-    waiting, _ = RatingRequest.create_for(theirs, "waiting")
-    answered, _ = RatingRequest.create_for(theirs, "answered")
+    waiting, _ = RatingRequest.create_for(theirs, label="waiting")
+    answered, _ = RatingRequest.create_for(theirs, label="answered")
     view = answered.submit(every_question(2), {})
     item = {"share_revoke": link.pk, "rate_me_withdraw": waiting.pk, "outside_delete": view.pk}
     before = db_state()

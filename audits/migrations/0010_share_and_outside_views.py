@@ -1,4 +1,4 @@
-"""Share links, rate-me requests and the outside views they collect (#14)."""
+"""Share links, rate-me requests and the outside views they collect."""
 
 import django.db.models.deletion
 import django.utils.timezone
