@@ -404,7 +404,7 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
 
     response = owner_client.post(
-        f"/audits/{audit.public_id}/track/", {"track": "policy-and-governance"}, headers=HX
+        f"/audits/{audit.public_id}/", {"track": "policy-and-governance"}, headers=HX
     )
     html = text(response)
 
@@ -412,17 +412,15 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
     assert "HX-Request" in response["Vary"]
     audit.refresh_from_db()
     assert audit.track.slug == "policy-and-governance"
-    status, panel = html.lstrip().split("</p>", 1)
+    status = html.lstrip().split("</p>", 1)[0]
     assert status.endswith(
         ">8 of 8 rated against Policy and Governance. Technical 3. Research 2. "
         "Communication 5, met. Domain 2."
     )
     assert 'data-hx-swap-oob="innerHTML"' in status
-    assert (
-        panel.split("</p>", 1)[1]
-        .lstrip()
-        .startswith('<h2 id="panel-heading">Against Policy and Governance</h2>')
-    )
+    assert '<h2 id="panel-heading">Against Policy and Governance</h2>' in html
+    # The new target asks other questions: they come along, swapped in out of band.
+    assert '<div class="questions" id="questions" data-hx-swap-oob="innerHTML">' in html
     assert "<html" not in html
     # The guide names an area, not a level: scored against the app's assumption (High).
     assert panel_rows(html)["Domain"] == (
@@ -439,7 +437,7 @@ def test_plain_track_change_redirects_back(
 ) -> None:
     audit = make_audit(owner=owner)
 
-    response = owner_client.post(f"/audits/{audit.public_id}/track/", {"track": "interpretability"})
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"track": "interpretability"})
 
     assert response.status_code in (302, 303)
     assert response["Location"] == form_url(audit)
@@ -456,7 +454,7 @@ def test_track_change_to_a_track_that_does_not_exist(
     audit = make_audit(owner=owner)
 
     response = owner_client.post(
-        f"/audits/{audit.public_id}/track/", {"track": "astronaut"}, headers=headers
+        f"/audits/{audit.public_id}/", {"track": "astronaut"}, headers=headers
     )
 
     assert response.status_code == 400
@@ -705,8 +703,7 @@ def test_an_overlong_note_is_refused(
     "path",
     [
         "/audits/not-a-uuid/",
-        "/audits/12345/track/",
-        "/audits/0000/complete/",
+        "/audits/12345/delete/",
         "/audits/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz/results/",
         "/audits/1/copy/",
     ],
@@ -717,7 +714,7 @@ def test_malformed_audit_id_is_not_found(owner_client: Client, path: str) -> Non
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("suffix", ["", "track/", "complete/", "results/", "copy/"])
+@pytest.mark.parametrize("suffix", ["", "results/", "copy/"])
 def test_unknown_audit_id_is_not_found(
     owner: User, owner_client: Client, make_audit: MakeAudit, suffix: str
 ) -> None:
@@ -756,7 +753,7 @@ def test_changing_the_target_of_a_completed_audit_is_a_conflict(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
 
-    response = owner_client.post(f"/audits/{audit.public_id}/track/", {"track": "interpretability"})
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"track": "interpretability"})
 
     assert response.status_code == 409
     assert "Completed audits are kept exactly as they were" in text(response)
@@ -802,7 +799,7 @@ def test_post_without_csrf_token_is_forbidden(
     client.get(form_url(audit))  # has the cookie, but the post carries no token
 
     saves = client.post(form_url(audit), {"rating-reading-papers": "3"}, headers=headers)
-    moves = client.post(f"/audits/{audit.public_id}/track/", {"track": "interpretability"})
+    moves = client.post(f"/audits/{audit.public_id}/", {"track": "interpretability"})
     starts = client.post("/audits/new/", {"track": "interpretability"})
 
     assert (saves.status_code, moves.status_code, starts.status_code) == (403, 403, 403)
@@ -856,8 +853,8 @@ def test_a_megabyte_body_is_refused(owner: User, make_audit: MakeAudit, enforce_
 VIEWS = [
     ("get", "", {}),
     ("post", "", {"rating-reading-papers": "5"}),
-    ("post", "track/", {"track": "interpretability"}),
-    ("post", "complete/", {}),
+    ("post", "", {"track": "interpretability"}),
+    ("post", "", {"action": "finish"}),
     ("get", "results/", {}),
     ("post", "copy/", {}),
 ]

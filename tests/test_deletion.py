@@ -100,7 +100,7 @@ def take_audit(client: Client) -> Audit:
     audit = Audit.objects.get(public_id=AUDIT_URL.search(response["Location"]).group(1))  # type: ignore[union-attr]
     ratings = {f"rating-{slug}": value for slug, value in ALL_FOUR.items()}
     client.post(f"/audits/{audit.public_id}/", {**ratings, "note-reading-papers": NOTE})
-    assert client.post(f"/audits/{audit.public_id}/complete/").status_code == 302
+    assert client.post(f"/audits/{audit.public_id}/", {"action": "finish"}).status_code == 302
     results = client.get(f"/audits/{audit.public_id}/results/")
     assert results.status_code == 200
     assert NOTE in results.content.decode()

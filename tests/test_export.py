@@ -46,7 +46,7 @@ def audits(
     Rating.objects.filter(audit=done, skill__slug="reading-papers").update(
         note="I skim the abstract"
     )
-    assert owner_client.post(f"/audits/{done.public_id}/complete/").status_code == 302
+    assert owner_client.post(f"/audits/{done.public_id}/", {"action": "finish"}).status_code == 302
     done.refresh_from_db()
     open_audit = make_audit(
         owner=owner, track="research-engineer", ratings={"python-and-pytorch": 5}

@@ -41,8 +41,6 @@ ENDPOINTS = [
     "/tracks/{slug}/",
     "/audits/new/",
     "/audits/{id}/",
-    "/audits/{id}/track/",
-    "/audits/{id}/complete/",
     "/audits/{id}/results/",
     "/audits/{id}/copy/",
     "/audits/{id}/delete/",

@@ -22,8 +22,8 @@ MakeAudit = Callable[..., Audit]
 # The endpoints the audit page calls through htmx, and a post each accepts.
 ENDPOINTS = {
     "save": ("", {"rating-reading-papers": "3"}),
-    "change target": ("track/", {"track": "interpretability"}),
-    "finish": ("complete/", {}),
+    "change target": ("", {"track": "interpretability"}),
+    "finish": ("", {"action": "finish"}),
 }
 
 

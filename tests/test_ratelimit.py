@@ -71,7 +71,7 @@ def test_the_save_after_the_limit_is_429_and_changes_nothing(
         owner_client.post(url, {"rating-reading-papers": "5"}, headers=HX), retry_after=60
     )
     assert_too_many(
-        owner_client.post(f"{url}track/", {"track": "interpretability"}), retry_after=60
+        owner_client.post(url, {"track": "interpretability"}), retry_after=60
     )
 
     audit.refresh_from_db()
@@ -86,7 +86,7 @@ def test_target_changes_count_as_saves(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner)
-    url = f"/audits/{audit.public_id}/track/"
+    url = f"/audits/{audit.public_id}/"
     assert owner_client.post(url, {"track": "interpretability"}).status_code == 302
     assert owner_client.post(url, {"track": "research-engineer"}).status_code == 302
     assert_too_many(owner_client.post(url, {"track": "research-scientist"}), retry_after=60)
@@ -170,7 +170,7 @@ def test_copies_and_completions_share_the_start_limit(
     count = Audit.objects.count()
 
     assert_too_many(owner_client.post(f"/audits/{done.public_id}/copy/"), retry_after=3600)
-    assert_too_many(owner_client.post(f"/audits/{ready.public_id}/complete/"), retry_after=3600)
+    assert_too_many(owner_client.post(f"/audits/{ready.public_id}/", {"action": "finish"}), retry_after=3600)
     assert Audit.objects.count() == count
     ready.refresh_from_db()
     assert not ready.is_complete

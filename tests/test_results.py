@@ -106,10 +106,10 @@ def test_completing_with_skills_unrated_is_refused_naming_them(
 ) -> None:
     audit = make_audit(owner=owner, ratings={"python-and-pytorch": 4, "reading-papers": 2})
 
-    response = owner_client.post(f"/audits/{audit.public_id}/complete/", follow=True)
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"action": "finish"}, follow=True)
     html = response.content.decode()
 
-    # Back on the form's own address (not /complete/, which a reload would answer with a 405),
+    # Back on the form's own address (where a reload asks for nothing again),
     # the questions left listed at the top.
     assert response.redirect_chain == [(f"/audits/{audit.public_id}/", 302)]
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
@@ -133,7 +133,7 @@ def test_completing_keeps_a_snapshot_and_shows_results(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
 
-    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"action": "finish"})
 
     assert response.status_code == 302
     assert response["Location"] == results_url(audit)
@@ -163,7 +163,7 @@ def test_completing_over_htmx_redirects_the_browser(
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
 
     response = owner_client.post(
-        f"/audits/{audit.public_id}/complete/", headers={"HX-Request": "true"}
+        f"/audits/{audit.public_id}/", {"action": "finish"}, headers={"HX-Request": "true"}
     )
 
     assert response["HX-Redirect"] == results_url(audit)
@@ -178,11 +178,11 @@ def test_completing_twice_changes_nothing(
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     before = Audit.objects.get(pk=audit.pk)
 
-    response = owner_client.post(f"/audits/{audit.public_id}/complete/")
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"action": "finish"})
 
     after = Audit.objects.get(pk=audit.pk)
-    assert response.status_code == 302
-    assert response["Location"] == results_url(audit)
+    assert response.status_code == 409  # kept as it was, with a way to its results
+    assert results_url(audit) in response.content.decode()
     assert (after.completed_at, after.snapshot) == (before.completed_at, before.snapshot)
 
 
@@ -192,7 +192,7 @@ def test_note_is_kept_in_the_snapshot_and_shown_in_the_plan(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
     audit.ratings.filter(skill__slug="reading-papers").update(note="I skim the abstract")
-    owner_client.post(f"/audits/{audit.public_id}/complete/")
+    owner_client.post(f"/audits/{audit.public_id}/", {"action": "finish"})
 
     html = page(owner_client, audit)
 
