@@ -1,5 +1,6 @@
-"""Accounts: sign up, log in, the account page and deleting it; and the audits an anonymous
-visitor keeps in their browser session until they sign in, which then become theirs."""
+"""Accounts: sign up, log in, the account page and deleting it; the audits an anonymous
+visitor keeps in their browser session until they sign in, which then become theirs; and
+get_audit_for_visitor, the one ownership check of every view that takes an audit's id."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import email.policy
 import hashlib
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +21,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -33,6 +35,20 @@ SESSION_AUDITS_MAX = 50
 
 def session_audit_ids(request: HttpRequest) -> list[str]:
     return list(request.session.get(SESSION_AUDITS, []))
+
+
+def get_audit_for_visitor(
+    request: HttpRequest, public_id: UUID, *, completed: bool = False, snapshot: bool = False
+) -> Audit:
+    """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists).
+    `completed`: only once completed (a 404 while it is open). `snapshot`: with the map
+    snapshot a completed audit is read from (Audit.taken)."""
+    found = Audit.objects.for_visitor(request.user, session_audit_ids(request))
+    if completed:
+        found = found.filter(completed_at__isnull=False)
+    if snapshot:
+        found = found.with_map_snapshot()
+    return get_object_or_404(found.select_related("track"), public_id=public_id)
 
 
 def visitor_key(request: HttpRequest) -> str:

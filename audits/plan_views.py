@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -17,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from audits import plans, reminders
+from audits.accounts import get_audit_for_visitor
 from audits.forms import HoursForm
 from audits.models import Audit
 from audits.plan_context import PLAN, plan_context
 from audits.planning import StepNotInPlan
-from audits.ratelimit import over_limit, rate_limited, too_many
-from audits.views import HtmxHttpRequest, get_audit_for_visitor, results_page
+from audits.ratelimit import rate_limited
+from audits.views import HtmxHttpRequest, results_page
 
 
 def _results_url(audit: Audit, anchor: str = "six-weeks") -> str:
@@ -82,23 +80,8 @@ def tick(request: HtmxHttpRequest, public_id: UUID, step_id: int) -> HttpRespons
 # --- Coming back ----------------------------------------------------------------------------
 
 
-def rate_limited_always(scope: str) -> Callable[[Callable[..., HttpResponseBase]], Any]:
-    """Limit every request to the view, reads too: for links followed from outside the site."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Any:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if over_limit(request, scope):
-                return too_many(request, scope)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 @require_safe
-@rate_limited_always("links")
+@rate_limited("links", reads=True)
 def reaudit_ics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     audit = get_audit_for_visitor(request, public_id, completed=True)
     again = request.build_absolute_uri(reverse("audits:again", args=[audit.public_id]))
@@ -143,7 +126,7 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @csrf_exempt  # the signed token is the authority, and mail clients post without a session
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limited_always("links")
+@rate_limited("links", reads=True)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Turn reminders off, without logging in. The link shows one button (so a mail scanner that
     follows links changes nothing); mail clients' one-click unsubscribe posts straight here."""

@@ -99,13 +99,14 @@ def too_many(request: HttpRequest, scope: str) -> HttpResponse:
 View = Callable[..., HttpResponseBase]
 
 
-def rate_limited(scope: str) -> Callable[[View], View]:
-    """Limit POSTs to the view; reads are never limited."""
+def rate_limited(scope: str, *, reads: bool = False) -> Callable[[View], View]:
+    """Limit POSTs to the view; with `reads`, every request (for links followed from outside
+    the site, where a read does the work)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method == "POST" and over_limit(request, scope):
+            if (reads or request.method == "POST") and over_limit(request, scope):
                 return too_many(request, scope)
             return view(request, *args, **kwargs)
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from audits import charts
+from audits.accounts import get_audit_for_visitor
 from audits.forms import OutsideRatingsForm, RatingRequestForm, ShareLinkForm, scale_points
 from audits.models import (
     Audit,
@@ -38,7 +39,7 @@ from audits.models import (
 )
 from audits.plan_context import plan_context
 from audits.ratelimit import rate_limited
-from audits.views import HtmxHttpRequest, get_audit_for_visitor
+from audits.views import HtmxHttpRequest
 
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet. Anything else is not a
 # token, and is turned away before it is hashed or looked up.

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -20,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -33,6 +31,7 @@ from audits.accounts import (
     SESSION_AUDITS,
     AuthenticatedHttpRequest,
     forget_starts,
+    get_audit_for_visitor,
     remember_audit,
     session_audit_ids,
     start_key,
@@ -60,20 +59,6 @@ class HtmxHttpRequest(HttpRequest):
 
 
 # --- Starting an audit ----------------------------------------------------------------------
-
-
-def get_audit_for_visitor(
-    request: HttpRequest, public_id: UUID, *, completed: bool = False, snapshot: bool = False
-) -> Audit:
-    """The audit, if it is this visitor's; a 404 otherwise (never a hint that it exists).
-    `completed`: only once completed (a 404 while it is open). `snapshot`: with the map
-    snapshot a completed audit is read from (Audit.taken)."""
-    found = Audit.objects.for_visitor(request.user, session_audit_ids(request))
-    if completed:
-        found = found.filter(completed_at__isnull=False)
-    if snapshot:
-        found = found.with_map_snapshot()
-    return get_object_or_404(found.select_related("track"), public_id=public_id)
 
 
 # A second "Start rating" from the same browser for the same track within this many seconds
@@ -149,41 +134,6 @@ def _lost(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "audits/audit.html#lost", context, status=404)
 
 
-def _audit_or_lost(request: HtmxHttpRequest, public_id: UUID) -> Audit | HttpResponse:
-    """The visitor's audit; for a live save that finds none, the panel's note instead."""
-    try:
-        return get_audit_for_visitor(request, public_id)
-    except Http404:
-        if request.htmx:
-            return _lost(request, public_id)
-        raise
-
-
-OpenAuditView = Callable[[HtmxHttpRequest, Audit, Guide], HttpResponse]
-
-
-def open_audit(view: OpenAuditView) -> Callable[[HtmxHttpRequest, UUID], HttpResponse]:
-    """For the views that change an audit: the visitor's own audit (404 otherwise) and today's
-    guide. A completed audit is closed to changes: reading it leads to its results, and a
-    write is answered with why nothing changed."""
-
-    @wraps(view)
-    def wrapped(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
-        audit = _audit_or_lost(request, public_id)
-        if isinstance(audit, HttpResponse):
-            return audit
-        if audit.is_complete:
-            if request.method == "POST":
-                return _closed(request, audit)
-            return redirect("audits:results", public_id=audit.public_id)
-        try:
-            return view(request, audit, current_guide())
-        except AuditClosed:  # completed in another tab while this request ran
-            return _closed(request, audit)
-
-    return wrapped
-
-
 # Set when finishing found questions unrated; the form's next view shows them at the top.
 FINISH_REFUSED = "finish_refused"
 
@@ -242,12 +192,29 @@ ACTIONS = {"save", "change_target", "finish"}
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("save")
-@open_audit
-def rate(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpResponse:
-    """The one form for rating, changing the target and finishing.
+def rate(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
+    """The one form for rating, changing the target and finishing, for the visitor's own open
+    audit (404 otherwise). A completed audit is closed to changes: reading it leads to its
+    results, and a post is answered with why nothing changed."""
+    try:
+        audit = get_audit_for_visitor(request, public_id)
+    except Http404:
+        if request.htmx:
+            return _lost(request, public_id)
+        raise
+    if audit.is_complete:
+        if request.method == "POST":
+            return _closed(request, audit)
+        return redirect("audits:results", public_id=audit.public_id)
+    try:
+        return _rate(request, audit, current_guide())
+    except AuditClosed:  # completed in another tab while this request ran
+        return _closed(request, audit)
 
-    Every post first saves what the page holds (the ratings and notes, and the target as it is
-    selected), so no button ever loses a chosen rating; then "finish" completes the audit.
+
+def _rate(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpResponse:
+    """Every post first saves what the page holds (the ratings and notes, and the target as it
+    is selected), so no button ever loses a chosen rating; then "finish" completes the audit.
     Live saves (htmx, on every change) answer with the panel; a plain post redirects back.
     """
     if request.method != "POST":
@@ -300,14 +267,13 @@ def _finish(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpRespons
     """Complete the audit and show its results; with questions left, back to the form, whose
     next view lists them at the top (post/redirect/get: the address stays the form's)."""
     url = reverse("audits:results", kwargs={"public_id": audit.public_id})
-    if not audit.is_complete:
-        try:
-            audit.complete(guide)
-        except AuditIncomplete:
-            request.session[FINISH_REFUSED] = str(audit.public_id)
-            url = audit.get_absolute_url()
-        except AuditClosed:  # completed in another tab meanwhile: its results are there
-            pass
+    try:
+        audit.complete(guide)
+    except AuditIncomplete:
+        request.session[FINISH_REFUSED] = str(audit.public_id)
+        url = audit.get_absolute_url()
+    except AuditClosed:  # completed in another tab meanwhile: its results are there
+        pass
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -33,7 +33,8 @@ def test_copy_of_a_completed_audit_is_a_new_open_audit_with_its_ratings(
 ) -> None:
     original = make_audit(owner=owner, track="interpretability", ratings=ALL_FOUR)
     original.ratings.filter(skill__slug="reading-papers").update(note="Abstracts only")
-    assert owner_client.post(f"/audits/{original.public_id}/", {"action": "finish"}).status_code == 302
+    finished = owner_client.post(f"/audits/{original.public_id}/", {"action": "finish"})
+    assert finished.status_code == 302
     kept = Audit.objects.get(pk=original.pk)
 
     response = owner_client.post(copy_url(original))
