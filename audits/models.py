@@ -327,7 +327,7 @@ class AuditIncomplete(Exception):
         self.missing = missing
 
 
-# --- Sharing and outside views --------------------------------------------------------
+# --- Sharing and outside views ---------------------------------------------------------------
 # Links are bearer tokens: 256 bits from `secrets`, given to the owner once and stored only as
 # their SHA-256, so a copy of the database holds no live link. (A fast hash is enough for a
 # token with that much entropy; there is nothing to guess.)
@@ -350,7 +350,7 @@ class Expiry(models.IntegerChoices):
 
 
 class LinkQuerySet[L: "Link"](models.QuerySet[L]):
-    def unexpired(self) -> LinkQuerySet[L]:
+    def unexpired(self) -> Self:
         return self.filter(expires_at__gt=timezone.now())
 
     def get_for_token(self, token: str) -> L:
@@ -402,9 +402,10 @@ class Link(models.Model):
 
 class ShareLinkQuerySet(LinkQuerySet["ShareLink"]):
     def live(self) -> ShareLinkQuerySet:
-        return self.unexpired().filter(revoked_at__isnull=True)  # type: ignore[return-value]
+        return self.unexpired().filter(revoked_at__isnull=True)
 
     def revocable(self) -> ShareLinkQuerySet:
+        """Any of them: revoking a revoked link again changes nothing."""
         return self
 
 

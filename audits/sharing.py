@@ -75,35 +75,36 @@ def _dead_link(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class LinkKind:
-    """What differs between the two kinds of link on the sharing page."""
+    """What differs between the two kinds of link on the sharing page (the `kind` its URLs
+    pass to create_link and revoke_link)."""
 
     model: type[ShareLink] | type[RatingRequest]
     form: type[ShareLinkForm] | type[RatingRequestForm]
-    block: str  # the page's partial that lists them (what htmx swaps)
-    form_name: str  # the page's context names for the form and a new link
-    new_name: str
-    opens: str  # the URL name a token opens
+    block: str  # the page's partial that lists them, which htmx swaps
+    form_name: str  # the page's name for the form
+    new_name: str  # the page's name for a new link (and, with "_url", its address)
+    opens: str  # the URL name a token of this kind opens
     revoked: str  # said after a revoke without htmx
 
 
 KINDS = {
     "share": LinkKind(
-        ShareLink,
-        ShareLinkForm,
-        "share_links",
-        "share_form",
-        "new_link",
-        "audits:shared",
-        "That share link no longer opens anything.",
+        model=ShareLink,
+        form=ShareLinkForm,
+        block="share_links",
+        form_name="share_form",
+        new_name="new_link",
+        opens="audits:shared",
+        revoked="That share link no longer opens anything.",
     ),
     "rate_me": LinkKind(
-        RatingRequest,
-        RatingRequestForm,
-        "rate_requests",
-        "request_form",
-        "new_request",
-        "audits:rate_me",
-        "That rate-me link no longer opens anything.",
+        model=RatingRequest,
+        form=RatingRequestForm,
+        block="rate_requests",
+        form_name="request_form",
+        new_name="new_request",
+        opens="audits:rate_me",
+        revoked="That rate-me link no longer opens anything.",
     ),
 }
 
