@@ -461,7 +461,9 @@ def raise_set(cells: tuple[CellResult, ...], ratings: Mapping[str, int]) -> Cell
     """Rules 3: the short cell to raise by one point, hired-on cells first (only while none of
     them is short, the others): the one whose score needs the fewest +1s (all its questions at
     its score), then the larger level weight, then the larger gap, then the map's order."""
-    short = [c for c in cells if c.gap and c.cell and c.cell.target_level]
+    short = [
+        c for c in cells if c.gap and c.cell and c.cell.target_level and (c.score or 0) < RATING_MAX
+    ]  # a target above the top rating could not be reached by any +1
     candidates = [c for c in short if c.is_focus] or short
     if not candidates:
         return None

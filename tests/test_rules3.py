@@ -308,7 +308,9 @@ def test_meeting_every_research_engineer_cell_puts_it_first(guide: values.SkillM
     assert fits[0].track == engineer
 
 
-def with_the_form(guide: values.SkillMap, track: values.Track, ratings: dict[str, int]) -> dict:
+def with_the_form(
+    guide: values.SkillMap, track: values.Track, ratings: dict[str, int]
+) -> dict[str, int]:
     """The person's ratings, and a 3 for any other question the target's form asks (a question
     added to the map later would otherwise leave a cell unmeasured)."""
     return {**{s.slug: 3 for s in guide.questions_for(track)}, **ratings}
@@ -428,7 +430,7 @@ def rules_two_reference(
         return (f.shortfall is None, f.focus_unmeasured, f.shortfall or 0.0, -f.strength)
 
     ordered = sorted(fits, key=key)
-    rows = []
+    rows: list[tuple[str, float | None, int]] = []
     for index, fit in enumerate(ordered):
         same = index and key(ordered[index - 1]) == key(fit)
         rows.append((fit.track.slug, fit.shortfall, rows[-1][2] if same else index + 1))
