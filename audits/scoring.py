@@ -4,18 +4,40 @@ The same `SkillMap` is built from the database for live pages and read back from
 audit's map snapshot for its results, so both are scored by exactly the same code. A map says
 which rules score it (`SkillMap.rules`), so an audit is always scored as it was when taken.
 
-Rules 2 (today), as the results page states them:
+Rules 3 (today), as the results page states them:
 - Each cell is measured by the questions that reach it (its bucket's questions from the guide,
   and any Skills Map adds for it). A cell is measured once every one of them is rated.
-- A cell's score is its weakest question's rating: a weak skill cannot hide behind a strong one
-  in a cell you are hired on. Its gap is how far that score falls short of the cell's level's
-  target rating (never negative). A cell whose label names an area, not a level, is scored
-  against a level the app assumes, and says so.
-- A track's shortfall is the mean of its measured cells' gaps, each weighted by its level
-  (Low 1 … Very high 5): points short per cell, so tracks measured on different cells compare.
-- Tracks are ranked by shortfall, smallest first. Tracks whose hired-on cells are not all
-  measured come after those whose are. Equal shortfalls are broken by strength: how far your
-  scores exceed the track's hired-on cells, on average; tracks still equal share a place.
+- A cell's score is its weakest question's rating. Its gap is how far that score falls short of
+  the target rating of the cell's level, read from the map (never negative). A cell whose label
+  names an area, not a level, is scored against a level the app assumes, and says so.
+- A track's shortfall is the mean of its measured cells' gaps, each weighted by its level's
+  rank (Low 1 … Very high 5).
+- Tracks are ranked in four steps, each deciding only among tracks the one before left equal:
+  (a) tracks with nothing measured come last; (b) a track with any levelled cell not measured
+  comes after every fully measured track; (c) a track with a High or Very-high cell two or more
+  points short (a "steep gap") comes after every track with none; (d) the smaller shortfall
+  first. There is no strength tie-break.
+- Within one group of (a)-(c), shortfalls closer than TIE_MARGIN (0.25) share a place: sorted
+  by shortfall, a new place starts only where the step from the track before is at least the
+  margin (so a chain of close shortfalls is one place). Places are numbered as in a
+  competition (1, 1, 3). Within a place your target comes first, then the guide's order; so a
+  target you meet (fully measured, shortfall 0) is always first, in place 1.
+- Each place has a band, worked out from the smallest shortfall in it: "close" (under 0.5),
+  "within reach" (under 1.5) or "far" among fully measured tracks without a steep gap; "far"
+  for those with one; "partly measured" and "not measured" for (b) and (a). Bands follow the
+  place order: a later place never has a better band, and a place has one band.
+- What would move you most: the smallest set of +1s (each question raised one point) that
+  raises one short cell's score, so cuts the target's shortfall. Hired-on cells first: while
+  any is short the set raises one of them. A cell's score rises only when all its tied
+  weakest questions rise together, so the cell needing the fewest raises is chosen (ties: the
+  larger level weight, then the larger gap, then the map's order). None only when no
+  measured cell of the target falls short. "Would change your best fit" only when the track
+  first before the raise is no longer in place 1 after it.
+
+Rules 2 (audits completed before rules 3): the same cells, scores and shortfalls; tracks ranked
+by shortfall, those whose hired-on cells were not all measured after those whose were, equal
+shortfalls broken by strength (how far your scores exceed the track's hired-on cells), tracks
+still equal sharing a place; and the single +1 that most cut the target's shortfall.
 
 Rules 1 (audits completed before rules 2): a cell's score was the mean of its bucket's rated
 skills, a track's shortfall the plain sum of gap × level rank, and ties kept the guide's order.
@@ -24,13 +46,26 @@ skills, a track's shortfall the plain sum of gap × level rank, and ties kept th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from skillmap.values import Bucket, Cell, Skill, SkillMap, Track
+from skillmap.values import VERY_HIGH_RANK, Bucket, Cell, Level, Skill, SkillMap, Track
 
 RATING_MIN = 1
 RATING_MAX = 5
+# Rules 3. Shortfalls closer than this share a place: a difference a quarter of a point per cell
+# is well inside the noise of a self-rating.
+TIE_MARGIN = 0.25
+# A cell at High or above (by rank, so an edit to the targets keeps the meaning) that falls this
+# many points short is a steep gap: one no mean of small gaps elsewhere can outweigh.
+HIGH_RANK = VERY_HIGH_RANK - 1
+STEEP_GAP = 2
+# The fit bands of fully measured tracks without a steep gap, by the smallest shortfall in the
+# place: (below this, band). Anything else among them is "far".
+BANDS = ((0.5, "close"), (1.5, "within reach"))
+FAR = "far"
+PARTLY_MEASURED = "partly measured"
+NOT_MEASURED = "not measured"
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,19 @@ class TrackFit:
     # whose hired-on cells are all measured, with a note.
     focus_unmeasured: bool = False
     strength: float = 0.0
+    # Rules 3: whether a High or Very-high cell is STEEP_GAP or more points short, and the
+    # place's band ("close", "within reach", "far", "partly measured", "not measured").
+    steep: bool = False
+    band: str = ""
+
+    @property
+    def fully_measured(self) -> bool:
+        return self.levelled > 0 and not self.unmeasured and self.shortfall is not None
+
+    @property
+    def met(self) -> bool:
+        """Every levelled cell measured and met."""
+        return self.fully_measured and self.shortfall == 0
 
     @property
     def coverage(self) -> str:
@@ -96,7 +144,11 @@ class TrackFit:
 
 @dataclass(frozen=True)
 class StepUp:
-    """The single +1 (one skill, one point) that most reduces the target track's shortfall."""
+    """What would move you most.
+
+    Rules 2: the single +1 (one skill, one point) that most reduces the target's shortfall.
+    Rules 3: the smallest set of +1s that raises one short cell's score (all its tied weakest
+    questions, each from `rating` to `rating + 1`); `skill` is then the first of `skills`."""
 
     skill: Skill
     rating: int
@@ -104,10 +156,26 @@ class StepUp:
     shortfall_after: float
     top_before: Track
     top_after: Track
+    # Rules 3: every question raised, the cell whose score they raise, and whether the track
+    # first before the raise is out of place 1 after it (a change beyond the tie margin).
+    skills: tuple[Skill, ...] = ()
+    cell: CellResult | None = None
+    top_changed: bool | None = None
 
     @property
     def changes_top(self) -> bool:
+        if self.top_changed is not None:
+            return self.top_changed
         return self.top_before.slug != self.top_after.slug
+
+    @property
+    def raised(self) -> tuple[Skill, ...]:
+        """The questions raised: the set (rules 3) or the single skill (rules 2)."""
+        return self.skills or (self.skill,)
+
+    @property
+    def hired_on(self) -> bool:
+        return bool(self.cell and self.cell.is_focus)
 
 
 @dataclass(frozen=True)
@@ -238,7 +306,7 @@ def track_fit(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> 
     weighted = weights = 0.0
     measured = levelled = 0
     unmeasured: list[Bucket] = []
-    focus_unmeasured = False
+    focus_unmeasured = steep = False
     excess: list[float] = []
     for result in cell_results(skill_map, track, ratings):
         level = result.cell.target_level if result.cell else None
@@ -252,10 +320,21 @@ def track_fit(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> 
         measured += 1
         weighted += result.gap * level.rank
         weights += level.rank
+        steep = steep or (level.rank >= HIGH_RANK and result.gap >= STEEP_GAP)
         if result.is_focus and result.score is not None:
             excess.append(max(0.0, result.score - level.target))
     if skill_map.rules < 2:
         return TrackFit(track, round(weighted, 6), measured, levelled=levelled)
+    if skill_map.rules >= 3:
+        return TrackFit(
+            track,
+            round(weighted / weights, 6) if weights else None,
+            measured,
+            levelled=levelled,
+            unmeasured=tuple(unmeasured),
+            focus_unmeasured=focus_unmeasured,
+            steep=steep,
+        )
     return TrackFit(
         track,
         round(weighted / weights, 6) if weights else None,
@@ -267,8 +346,14 @@ def track_fit(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> 
     )
 
 
-def rank_tracks(skill_map: SkillMap, ratings: Mapping[str, int]) -> tuple[TrackFit, ...]:
+def rank_tracks(
+    skill_map: SkillMap, ratings: Mapping[str, int], target: Track | None = None
+) -> tuple[TrackFit, ...]:
+    """Every track's fit, best first, each with its place. `target` (rules 3) is listed first
+    within its place."""
     fits = [track_fit(skill_map, track, ratings) for track in skill_map.tracks]
+    if skill_map.rules >= 3:
+        return _rank_by_places(fits, target)
 
     def key(fit: TrackFit) -> tuple[Any, ...]:
         if skill_map.rules < 2:
@@ -281,18 +366,53 @@ def rank_tracks(skill_map: SkillMap, ratings: Mapping[str, int]) -> tuple[TrackF
     ranked: list[TrackFit] = []
     for index, fit in enumerate(ordered):
         position = ranked[-1].position if ranked and key(ranked[-1]) == key(fit) else index + 1
-        ranked.append(
-            TrackFit(
-                fit.track,
-                fit.shortfall,
-                fit.measured,
-                position,
-                fit.levelled,
-                fit.unmeasured,
-                fit.focus_unmeasured,
-                fit.strength,
-            )
-        )
+        ranked.append(replace(fit, position=position))
+    return tuple(ranked)
+
+
+def _group(fit: TrackFit) -> tuple[bool, bool, bool]:
+    """Rules 3's steps (a)-(c): nothing measured, a levelled cell not measured, a steep gap."""
+    if fit.shortfall is None:
+        return (True, False, False)
+    return (False, bool(fit.unmeasured), fit.steep)
+
+
+def _band(group: tuple[bool, bool, bool], best: float | None) -> str:
+    nothing, partly, steep = group
+    if nothing:
+        return NOT_MEASURED
+    if partly:
+        return PARTLY_MEASURED
+    if steep or best is None:
+        return FAR
+    return next((name for below, name in BANDS if best < below), FAR)
+
+
+def places(fits: list[TrackFit]) -> list[list[TrackFit]]:
+    """Rules 3's places, in order: each a list of fits sharing one (their shortfalls linked by
+    steps under TIE_MARGIN, within one group of steps (a)-(c)), in guide order within it."""
+    ordered = sorted(fits, key=lambda f: (_group(f), f.shortfall or 0.0))  # stable
+    result: list[list[TrackFit]] = []
+    for fit in ordered:
+        if result:
+            last = result[-1][-1]
+            step = (fit.shortfall or 0.0) - (last.shortfall or 0.0)
+            if _group(last) == _group(fit) and round(step, 6) < TIE_MARGIN:
+                result[-1].append(fit)
+                continue
+        result.append([fit])
+    order = {f.track.slug: n for n, f in enumerate(fits)}
+    return [sorted(place, key=lambda f: order[f.track.slug]) for place in result]
+
+
+def _rank_by_places(fits: list[TrackFit], target: Track | None) -> tuple[TrackFit, ...]:
+    ranked: list[TrackFit] = []
+    for place in places(fits):
+        position = len(ranked) + 1  # competition numbering: 1, 1, 3
+        band = _band(_group(place[0]), min(f.shortfall or 0.0 for f in place))
+        mine = [f for f in place if target is not None and f.track.slug == target.slug]
+        for fit in [*mine, *(f for f in place if f not in mine)]:
+            ranked.append(replace(fit, position=position, band=band))
     return tuple(ranked)
 
 
@@ -337,12 +457,68 @@ def next_step(
     )
 
 
+def raise_set(cells: tuple[CellResult, ...], ratings: Mapping[str, int]) -> CellResult | None:
+    """Rules 3: the short cell to raise by one point, hired-on cells first (only while none of
+    them is short, the others): the one whose score needs the fewest +1s (all its questions at
+    its score), then the larger level weight, then the larger gap, then the map's order."""
+    short = [
+        c for c in cells if c.gap and c.cell and c.cell.target_level and (c.score or 0) < RATING_MAX
+    ]  # a target above the top rating could not be reached by any +1
+    candidates = [c for c in short if c.is_focus] or short
+    if not candidates:
+        return None
+
+    def cost(c: CellResult) -> tuple[int, int, float]:
+        level = c.cell.target_level if c.cell else None
+        return (len(tied_weakest(c, ratings)), -(level.rank if level else 0), -(c.gap or 0.0))
+
+    return min(candidates, key=cost)  # min keeps the first of equals: the map's order
+
+
+def tied_weakest(cell: CellResult, ratings: Mapping[str, int]) -> tuple[Skill, ...]:
+    """The questions at a measured cell's score: every one must rise for the score to rise."""
+    return tuple(s for s in cell.measured_by if ratings.get(s.slug) == cell.score)
+
+
+def next_set(
+    skill_map: SkillMap, track: Track, ratings: Mapping[str, int], fits: tuple[TrackFit, ...]
+) -> StepUp | None:
+    """Rules 3's "what would move you most": the smallest set of +1s that raises one short cell
+    of the target (see raise_set), or None when no measured cell of it falls short."""
+    cells = cell_results(skill_map, track, ratings)
+    chosen = raise_set(cells, ratings)
+    if chosen is None or not fits:
+        return None
+    skills = tied_weakest(chosen, ratings)
+    rating = int(chosen.score or 0)
+    raised = {**ratings, **{s.slug: rating + 1 for s in skills}}
+    before = next(f for f in fits if f.track.slug == track.slug)
+    after = rank_tracks(skill_map, raised, track)
+    top_before = fits[0].track
+    return StepUp(
+        skill=skills[0],
+        rating=rating,
+        shortfall_before=before.shortfall or 0.0,
+        shortfall_after=next(f for f in after if f.track.slug == track.slug).shortfall or 0.0,
+        top_before=top_before,
+        top_after=after[0].track,
+        skills=skills,
+        cell=chosen,
+        top_changed=next(f for f in after if f.track.slug == top_before.slug).position != 1,
+    )
+
+
 def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Assessment:
     known = {s.slug for s in skill_map.skills}
     ratings = {slug: value for slug, value in ratings.items() if slug in known}
     cells = cell_results(skill_map, track, ratings)
-    fits = rank_tracks(skill_map, ratings)
+    fits = rank_tracks(skill_map, ratings, track)
     questions = skill_map.questions_for(track)
+    step: StepUp | None = None
+    if skill_map.rules >= 3:
+        step = next_set(skill_map, track, ratings, fits)
+    elif skill_map.rules == 2:
+        step = next_step(skill_map, track, ratings, fits)
     unrated = tuple(s for s in questions if s.slug not in ratings)
     return Assessment(
         track=track,
@@ -357,10 +533,58 @@ def assess(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> Ass
         rules=skill_map.rules,
         questions=questions,
         unrated=unrated,
-        next_step=next_step(skill_map, track, ratings, fits) if skill_map.rules >= 2 else None,
+        next_step=step,
         unrated_for_target=tuple(
             {s.slug: s for c in cells if c.target is not None for s in c.missing}.values()
         ),
+    )
+
+
+@dataclass(frozen=True)
+class WorkedRow:
+    """One levelled cell of the target, as the rule page works the shortfall out."""
+
+    bucket: Bucket
+    label: str
+    level: Level
+    target: int
+    weight: int
+    score: float | None
+    gap: float | None
+    weighted: float | None  # gap × weight; None for a cell not measured (left out)
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """The target's shortfall worked out from the reader's own cells: sum(weighted) /
+    sum(weight) over the measured rows equals the track's shortfall."""
+
+    rows: tuple[WorkedRow, ...]
+    weighted_total: float
+    weight_total: int
+    shortfall: float | None
+
+
+def worked_example(assessment: Assessment) -> WorkedExample:
+    rows = []
+    for c in assessment.cells:
+        level = c.cell.target_level if c.cell else None
+        if c.cell is None or level is None:
+            continue
+        weighted = round(c.gap * level.rank, 6) if c.gap is not None else None
+        rows.append(
+            WorkedRow(
+                c.bucket, c.cell.label, level, level.target, level.rank, c.score, c.gap, weighted
+            )
+        )
+    measured = [r for r in rows if r.weighted is not None]
+    weighted_total = round(sum(r.weighted or 0.0 for r in measured), 6)
+    weight_total = sum(r.weight for r in measured)
+    return WorkedExample(
+        rows=tuple(rows),
+        weighted_total=weighted_total,
+        weight_total=weight_total,
+        shortfall=round(weighted_total / weight_total, 6) if weight_total else None,
     )
 
 

@@ -57,8 +57,10 @@ class Bucket:
 
 # Rules 1: a cell is scored by the mean of its bucket's skills, and tracks by the plain
 # weighted sum of their gaps. Rules 2: a cell is scored by the skills that measure it (the
-# weakest of them counts) and tracks by the weighted mean gap of the cells measured.
-RULES = 2
+# weakest of them counts) and tracks by the weighted mean gap of the cells measured. Rules 3:
+# the same scores, ranked without a strength tie-break, with a tie margin, steep gaps and
+# unmeasured cells ranked last, and a set of +1s as the next step (audits.scoring).
+RULES = 3
 
 
 @dataclass(frozen=True)
