@@ -425,7 +425,9 @@ SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:80
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Live share, rate-me, unsubscribe and reset tokens never reach a log (config/logs.py).
+    "filters": {"redact_tokens": {"()": "config.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
