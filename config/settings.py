@@ -396,7 +396,8 @@ if MAIL_BACKEND == "console":
 elif MAIL_BACKEND == "file":
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            # Django's, with the folder 0700 and its files 0600 (config/mail.py).
+            "BACKEND": "config.mail.PrivateFileEmailBackend",
             "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
         }
     }
