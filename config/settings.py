@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # Pages are private and unstored unless a view says otherwise (people's ratings are on them).
     "config.middleware.PrivateByDefaultMiddleware",
+    "config.middleware.NoindexTokenLinksMiddleware",
     # Before anything reads a body (CSRF, forms): a too-large or multipart one is never read.
     "config.middleware.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
