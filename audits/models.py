@@ -305,6 +305,13 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
+# The most live links of each kind one audit may have (the owner's sharing page lists them all).
+LIVE_LINKS_PER_AUDIT = 20
+# A share link's "last fetched" moves at most this often, so holders reloading it (or a chat
+# app's link expander) do not write to the database on every request.
+FETCH_STAMP_EVERY = timedelta(minutes=1)
+
+
 class Expiry(models.IntegerChoices):
     WEEK = 7, "7 days"
     MONTH = 30, "30 days"
@@ -370,13 +377,24 @@ class ShareLink(models.Model):
         )
 
     def opened(self) -> None:
-        self.last_opened_at = timezone.now()
-        ShareLink.objects.filter(pk=self.pk).update(last_opened_at=self.last_opened_at)
+        """Stamp a GET of the link (never a HEAD: the caller says), at most once a minute."""
+        now = timezone.now()
+        if self.last_opened_at is not None and now - self.last_opened_at < FETCH_STAMP_EVERY:
+            return
+        self.last_opened_at = now
+        ShareLink.objects.filter(
+            Q(last_opened_at__isnull=True) | Q(last_opened_at__lte=now - FETCH_STAMP_EVERY),
+            pk=self.pk,
+        ).update(last_opened_at=now)
 
 
 class RatingRequestQuerySet(models.QuerySet["RatingRequest"]):
     def unexpired(self) -> RatingRequestQuerySet:
         return self.filter(expires_at__gt=timezone.now())
+
+    def live(self) -> RatingRequestQuerySet:
+        """The links that still take an answer: unexpired and unanswered."""
+        return self.unexpired().filter(used_at__isnull=True)
 
     def get_for_token(self, token: str) -> RatingRequest:
         """The request this token opens (answered or not), with its audit and map."""

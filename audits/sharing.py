@@ -29,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from audits.forms import NOTE_PREFIX, RATING_PREFIX, RatingsForm, scale_points
 from audits.models import (
+    LIVE_LINKS_PER_AUDIT,
     Audit,
     Expiry,
     OutsideView,
@@ -162,6 +163,10 @@ def _sharing_page(
     return _for_link_holders(render(request, template, context, status=status), has_forms=True)
 
 
+def _at_most(cap: int, links: str, undo: str) -> str:
+    return f"You have {cap} live {links}, the most one audit can have: {undo} one, then try again."
+
+
 def _not_yet(audit_id: UUID) -> HttpResponse:
     return redirect("audits:results", public_id=audit_id)
 
@@ -185,6 +190,9 @@ def create_share_link(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         return _sharing_page(request, audit, partial="share_links", status=400, share_form=form)
+    if ShareLink.objects.live().filter(audit=audit).count() >= LIVE_LINKS_PER_AUDIT:
+        form.add_error(None, _at_most(LIVE_LINKS_PER_AUDIT, "share links", "revoke"))
+        return _sharing_page(request, audit, partial="share_links", status=409, share_form=form)
     link, token = ShareLink.create_for(
         audit, form.cleaned_data["days"], form.cleaned_data["include_notes"]
     )
@@ -217,6 +225,9 @@ def create_rating_request(request: HtmxHttpRequest, public_id: UUID) -> HttpResp
     form = RatingRequestForm(request.POST)
     if not form.is_valid():
         return _sharing_page(request, audit, partial="rate_requests", status=400, request_form=form)
+    if RatingRequest.objects.live().filter(audit=audit).count() >= LIVE_LINKS_PER_AUDIT:
+        form.add_error(None, _at_most(LIVE_LINKS_PER_AUDIT, "unanswered rate-me links", "withdraw"))
+        return _sharing_page(request, audit, partial="rate_requests", status=409, request_form=form)
     rating_request, token = RatingRequest.create_for(
         audit,
         form.cleaned_data["label"],
@@ -273,7 +284,8 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         link = ShareLink.objects.live().get_for_token(token)
     except ShareLink.DoesNotExist:
         return _dead_link(request)
-    link.opened()
+    if request.method == "GET":  # a HEAD (a link unfurler's) fetches nothing to read
+        link.opened()
     audit = link.audit
     taken = audit.taken()
     if not link.include_notes:
