@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import sys
+from typing import Any
 
 # Fail at start with one line, not a traceback per worker, when the configuration is wrong.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -25,6 +26,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
+# gunicorn's logger with the tokens of share, rate-me, unsubscribe and reset links redacted.
+logger_class = "config.logs.AccessLogger"
 capture_output = True
 # Forwarded headers are trusted only from these proxies (the README's production section).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -36,3 +39,21 @@ _ssl_header = getattr(_django_settings, "SECURE_PROXY_SSL_HEADER", None)
 secure_scheme_headers = (
     {_ssl_header[0].removeprefix("HTTP_").replace("_", "-"): _ssl_header[1]} if _ssl_header else {}
 )
+
+
+def when_ready(server: Any) -> None:
+    """Say once, at start, when each worker counts the rate limits on its own (no Redis to
+    share the counters): a client then gets up to that many times each limit."""
+    workers = server.cfg.workers
+    if (
+        getattr(_django_settings, "PRODUCTION", False)
+        and getattr(_django_settings, "RATE_LIMIT_ENABLED", False)
+        and not getattr(_django_settings, "REDIS_URL", "")
+        and workers > 1
+    ):
+        server.log.warning(
+            "Rate limits are counted per worker: with %d workers and no REDIS_URL a client "
+            "gets up to %d times each limit. Set REDIS_URL to count them once for all.",
+            workers,
+            workers,
+        )

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 # A completed audit is due for a re-audit this long after it was completed.
 REAUDIT_AFTER = timedelta(weeks=6)
+# A reminder whose sending fails is tried again by this many runs in all (five days, run daily),
+# then given up: a mail server down for a day costs nothing, a reminder that can never go out
+# (a bad address) is not tried for ever.
+REMINDER_ATTEMPTS = 5
 
 
 def with_map_snapshot[Q: models.QuerySet[Any]](queryset: Q, to: str = "map_snapshot") -> Q:
@@ -53,13 +57,14 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.filter(owner=owner).select_related("track").defer("snapshot")
 
     def reminders_due(self, today: date) -> AuditQuerySet:
-        """Completed audits whose re-audit reminder is on, not yet sent, and due by `today`;
+        """Completed audits whose re-audit reminder is on, not yet sent nor given up, and due by `today`;
         their owners have an email address and an active account."""
         tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
         return (
             self.filter(
                 remind=True,
                 reminded_at__isnull=True,
+                reminder_failures__lt=REMINDER_ATTEMPTS,
                 completed_at__lt=tomorrow - REAUDIT_AFTER,
                 owner__is_active=True,
             )
@@ -343,6 +348,13 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
+# The most live links of each kind one audit may have (the owner's sharing page lists them all).
+LIVE_LINKS_PER_AUDIT = 20
+# A share link's "last fetched" moves at most this often, so holders reloading it (or a chat
+# app's link expander) do not write to the database on every request.
+FETCH_STAMP_EVERY = timedelta(minutes=1)
+
+
 class Expiry(models.IntegerChoices):
     WEEK = 7, "7 days"
     MONTH = 30, "30 days"
@@ -431,14 +443,25 @@ class ShareLink(Link):
         )
 
     def opened(self) -> None:
-        self.last_opened_at = timezone.now()
-        ShareLink.objects.filter(pk=self.pk).update(last_opened_at=self.last_opened_at)
+        """Stamp a GET of the link (never a HEAD: the caller says), at most once a minute."""
+        now = timezone.now()
+        if self.last_opened_at is not None and now - self.last_opened_at < FETCH_STAMP_EVERY:
+            return
+        self.last_opened_at = now
+        ShareLink.objects.filter(
+            Q(last_opened_at__isnull=True) | Q(last_opened_at__lte=now - FETCH_STAMP_EVERY),
+            pk=self.pk,
+        ).update(last_opened_at=now)
 
 
 class RatingRequestQuerySet(LinkQuerySet["RatingRequest"]):
     def revocable(self) -> RatingRequestQuerySet:
         """Those nobody has answered yet (an answered one is closed already)."""
         return self.filter(used_at__isnull=True)
+
+    def live(self) -> RatingRequestQuerySet:
+        """The links that still take an answer: unexpired and unanswered."""
+        return self.unexpired().filter(used_at__isnull=True)
 
 
 class RatingRequest(Link):

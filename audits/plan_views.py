@@ -113,7 +113,9 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if on == "1" and not email:
         messages.error(request, "Your account has no email address to send a reminder to.")
         return redirect(_results_url(audit, "reminder"))
-    Audit.objects.filter(pk=audit.pk).update(remind=on == "1", reminded_at=None)
+    Audit.objects.filter(pk=audit.pk).update(
+        remind=on == "1", reminded_at=None, reminder_failures=0
+    )
     day = audit.reaudit_on
     messages.success(
         request,

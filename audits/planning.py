@@ -38,6 +38,12 @@ class Planned(models.Model):
     reminded_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the reminder was sent (once)."
     )
+    reminder_failures = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Runs of send_reminders that failed to send it; at REMINDER_ATTEMPTS "
+        "(audits.reminders) it is no longer tried.",
+    )
 
     class Meta:
         abstract = True

@@ -7,7 +7,9 @@ timestamp) and never names the user.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import logging
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import icalendar
@@ -19,7 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits import plans
-from audits.models import Audit
+from audits.accounts import PlainTextEmail
+from audits.models import REMINDER_ATTEMPTS, Audit
+from skillmap.validators import one_line
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "audits.reminders.unsubscribe"
 # An unsubscribe link keeps working this long after its email was sent.
@@ -67,9 +73,13 @@ def claim(audit: Audit) -> bool:
     )
 
 
-def release(audit: Audit) -> None:
-    """Give a claimed reminder back (its sending failed), for the next run."""
-    Audit.objects.filter(pk=audit.pk).update(reminded_at=None)
+def release(audit: Audit) -> int:
+    """Give a claimed reminder back (its sending failed) and count the failure: the next run
+    tries it again, until REMINDER_ATTEMPTS. The failures so far."""
+    Audit.objects.filter(pk=audit.pk).update(
+        reminded_at=None, reminder_failures=F("reminder_failures") + 1
+    )
+    return audit.reminder_failures + 1
 
 
 def unsubscribe_token(audit: Audit) -> str:
@@ -109,8 +119,10 @@ def message(audit: Audit, site_url: str) -> EmailMessage:
         "unsubscribe_url": unsubscribe,
     }
     assert audit.owner is not None
-    return EmailMessage(
-        subject=f"Time to re-audit: {audit.track.name}",
+    # Long lines, so List-Unsubscribe goes out as <https://…> (RFC 2369, 8058), not folded
+    # into encoded words a mail client may not read as a link.
+    return PlainTextEmail(
+        subject=f"Time to re-audit: {one_line(audit.track.name)}",
         body=render_to_string("audits/email/reminder.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[audit.owner.email],
@@ -122,17 +134,36 @@ def message(audit: Audit, site_url: str) -> EmailMessage:
     )
 
 
-def send_due(today: date, site_url: str) -> tuple[int, list[str]]:
-    """Send every reminder due by `today` that no other run has claimed: (sent, failures)."""
-    sent, failures = 0, []
+@dataclass
+class Run:
+    """What one run did: how many it sent, and which failed (to be tried again, or given up)."""
+
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+    given_up: list[str] = field(default_factory=list)
+
+
+def send_due(today: date, site_url: str) -> Run:
+    """Send every reminder due by `today` that no other run has claimed. Each failure is
+    logged as an error, naming the audit."""
+    run = Run()
     for audit in Audit.objects.reminders_due(today):
         if not claim(audit):
             continue
         try:
             message(audit, site_url).send()
         except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
-            release(audit)
-            failures.append(f"{audit.public_id}: {exc}")
+            failures = release(audit)
+            last = failures >= REMINDER_ATTEMPTS
+            logger.error(
+                "Re-audit reminder for audit %s not sent (attempt %d of %d%s): %s",
+                audit.public_id,
+                failures,
+                REMINDER_ATTEMPTS,
+                ", given up" if last else "",
+                exc,
+            )
+            (run.given_up if last else run.failed).append(f"{audit.public_id}: {exc}")
             continue
-        sent += 1
-    return sent, failures
+        run.sent += 1
+    return run

@@ -31,6 +31,7 @@ from audits import charts
 from audits.accounts import get_audit_for_visitor
 from audits.forms import OutsideRatingsForm, RatingRequestForm, ShareLinkForm, scale_points
 from audits.models import (
+    LIVE_LINKS_PER_AUDIT,
     Audit,
     OutsideView,
     RatingRequest,
@@ -85,6 +86,7 @@ class LinkKind:
     new_name: str  # the page's name for a new link (and, with "_url", its address)
     opens: str  # the URL name a token of this kind opens
     revoked: str  # said after a revoke without htmx
+    full: str  # said when an audit has as many live links of this kind as it may
 
 
 KINDS = {
@@ -96,6 +98,7 @@ KINDS = {
         new_name="new_link",
         opens="audits:shared",
         revoked="That share link no longer opens anything.",
+        full="live share links, the most one audit can have: revoke one, then try again.",
     ),
     "rate_me": LinkKind(
         model=RatingRequest,
@@ -105,6 +108,10 @@ KINDS = {
         new_name="new_request",
         opens="audits:rate_me",
         revoked="That rate-me link no longer opens anything.",
+        full=(
+            "live unanswered rate-me links, the most one audit can have: withdraw one, then try"
+            " again."
+        ),
     ),
 }
 
@@ -155,6 +162,10 @@ def create_link(request: HtmxHttpRequest, public_id: UUID, kind: str) -> HttpRes
     if not form.is_valid():
         refused = {link_kind.form_name: form}
         return _sharing_page(request, audit, partial=link_kind.block, status=400, **refused)
+    if link_kind.model.objects.live().filter(audit=audit).count() >= LIVE_LINKS_PER_AUDIT:
+        form.add_error(None, f"You have {LIVE_LINKS_PER_AUDIT} {link_kind.full}")
+        refused = {link_kind.form_name: form}
+        return _sharing_page(request, audit, partial=link_kind.block, status=409, **refused)
     link, token = link_kind.model.create_for(audit, **form.cleaned_data)
     # Shown once, on this response: it cannot be read back from the database.
     new_url = request.build_absolute_uri(reverse(link_kind.opens, args=[token]))
@@ -200,7 +211,8 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         link = ShareLink.objects.live().get_for_token(token)
     except ShareLink.DoesNotExist:
         return _dead_link(request)
-    link.opened()
+    if request.method == "GET":  # a HEAD (a link unfurler's) fetches nothing to read
+        link.opened()
     audit = link.audit
     taken = audit.taken()
     if not link.include_notes:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django_htmx.middleware import HtmxDetails
 
@@ -51,6 +52,27 @@ class PrivateByDefaultMiddleware:
         response = self.get_response(request)
         if "Cache-Control" not in response.headers:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class NoindexTokenLinksMiddleware:
+    """Every response at an address that carries a token (a share, rate-me, unsubscribe or
+    password-reset link) says noindex: the views' own pages, and also the answers made before
+    or around them (a CSRF 403, a rate limit's 429, a refused body's 413)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is None:  # answered before the URL was resolved
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return response
+        if "token" in match.kwargs:
+            response.headers.setdefault("X-Robots-Tag", "noindex")
         return response
 
 

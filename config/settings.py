@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # Pages are private and unstored unless a view says otherwise (people's ratings are on them).
     "config.middleware.PrivateByDefaultMiddleware",
+    "config.middleware.NoindexTokenLinksMiddleware",
     # Before anything reads a body (CSRF, forms): a too-large or multipart one is never read.
     "config.middleware.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -396,7 +397,8 @@ if MAIL_BACKEND == "console":
 elif MAIL_BACKEND == "file":
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            # Django's, with the folder 0700 and its files 0600 (config/mail.py).
+            "BACKEND": "config.mail.PrivateFileEmailBackend",
             "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
         }
     }
@@ -425,7 +427,9 @@ SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:80
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Live share, rate-me, unsubscribe and reset tokens never reach a log (config/logs.py).
+    "filters": {"redact_tokens": {"()": "config.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

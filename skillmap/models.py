@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from skillmap.validators import single_line
 from skillmap.values import stated_level
 
 
@@ -39,7 +40,7 @@ class Sluggable(models.Model):
 class Passage(Sluggable):
     """A piece of the guide's prose, shown word for word (the big idea, how to read the table)."""
 
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True, validators=[single_line])
     body = models.TextField()
 
     class Meta:
@@ -52,8 +53,10 @@ class Passage(Sluggable):
 class Bucket(Sluggable):
     """One of the four clusters skills fall into."""
 
-    name = models.CharField(max_length=100, unique=True)
-    short_name = models.CharField(max_length=40, help_text="The matrix column heading.")
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
+    short_name = models.CharField(
+        max_length=40, help_text="The matrix column heading.", validators=[single_line]
+    )
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -67,7 +70,7 @@ class Bucket(Sluggable):
 class Level(Sluggable):
     """How much of a bucket a track needs, and the 1–5 self-rating that meets it."""
 
-    name = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=40, unique=True, validators=[single_line])
     rank = models.PositiveSmallIntegerField(
         unique=True, help_text="1 is the lowest level. Also the level's weight in the fit rule."
     )
@@ -100,7 +103,7 @@ class Skill(Sluggable):
     """A concrete thing a person rates themselves on, in one bucket."""
 
     bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="skills")
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[single_line])
     question = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
     added = models.BooleanField(
@@ -154,7 +157,7 @@ class SkillLevel(models.Model):
 class Track(Sluggable):
     """A career track: a mix of the four buckets."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -177,7 +180,9 @@ class Requirement(models.Model):
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="requirements")
     bucket = models.ForeignKey(Bucket, on_delete=models.PROTECT, related_name="requirements")
-    label = models.CharField(max_length=100, help_text="Exactly as the guide prints it.")
+    label = models.CharField(
+        max_length=100, help_text="Exactly as the guide prints it.", validators=[single_line]
+    )
     level = models.ForeignKey(
         Level,
         on_delete=models.PROTECT,
@@ -331,7 +336,11 @@ class Step(models.Model):
         SHIP = "ship", "Ship"
 
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="steps")
-    title = models.CharField(max_length=200, help_text="In the imperative: “Build …”, “Write …”.")
+    title = models.CharField(
+        max_length=200,
+        help_text="In the imperative: “Build …”, “Write …”.",
+        validators=[single_line],
+    )
     done_when = models.CharField(
         "done when", max_length=300, help_text="One observable sentence: what “done” looks like."
     )

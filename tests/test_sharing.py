@@ -46,8 +46,8 @@ SECRET_NOTE = "I only skim the abstract"
 # Queries, pinned. The owner's sharing page: session, user, the audit, its live share links,
 # its unexpired rate-me links.
 SHARE_PAGE = 5
-# Making a link: the page's five and the insert.
-SHARE_CREATE = 6
+# Making a link: the count of live links (at most 20), the page's five and the insert.
+SHARE_CREATE = 7
 # What a share link opens, for a visitor with no session: the link with its audit and map,
 # and the last-opened stamp.
 SHARED = 2

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from audits.reminders import send_due
+from audits.reminders import REMINDER_ATTEMPTS, send_due
 
 
 def _day(value: str) -> date:
@@ -18,6 +18,7 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Email each re-audit reminder that is due, exactly once (also when runs overlap). "
+        f"One that fails is tried by {REMINDER_ATTEMPTS} runs, then given up. "
         "Run daily from cron or a systemd timer."
     )
 
@@ -32,9 +33,16 @@ class Command(BaseCommand):
             raise CommandError(
                 "SITE_URL is not set: reminder emails need the site's address for their links."
             )
-        sent, failures = send_due(today, settings.SITE_URL)
-        for failure in failures:
+        run = send_due(today, settings.SITE_URL)
+        for failure in run.failed:
             self.stderr.write(f"not sent, will retry on the next run: {failure}")
-        self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''} due by {today}.")
-        if failures:
-            raise CommandError(f"{len(failures)} reminder(s) could not be sent")
+        for failure in run.given_up:
+            self.stderr.write(f"not sent, given up after {REMINDER_ATTEMPTS} attempts: {failure}")
+        self.stdout.write(
+            f"Sent {run.sent} reminder{'s' if run.sent != 1 else ''} due by {today}; "
+            f"{len(run.failed)} failed (to retry), {len(run.given_up)} given up."
+        )
+        if run.failed or run.given_up:
+            raise CommandError(
+                f"{len(run.failed) + len(run.given_up)} reminder(s) could not be sent"
+            )
