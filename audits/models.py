@@ -57,8 +57,8 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.filter(owner=owner).select_related("track").defer("snapshot")
 
     def reminders_due(self, today: date) -> AuditQuerySet:
-        """Completed audits whose re-audit reminder is on, not yet sent nor given up, and due by `today`;
-        their owners have an email address and an active account."""
+        """Completed audits whose re-audit reminder is on, not yet sent nor given up, and due by
+        `today`; their owners have an email address and an active account."""
         tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
         return (
             self.filter(

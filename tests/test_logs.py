@@ -34,7 +34,7 @@ for slug, value in {ALL_FOUR!r}.items():
 audit.complete(current_guide())
 print(json.dumps({{
     "share": ShareLink.create_for(audit)[1],
-    "rate": RatingRequest.create_for(audit, "my manager")[1],
+    "rate": RatingRequest.create_for(audit, label="my manager")[1],
     "unsubscribe": unsubscribe_token(audit),
     "reset": urlsafe_base64_encode(force_bytes(user.pk)) + "/"
     + default_token_generator.make_token(user),

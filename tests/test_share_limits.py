@@ -109,8 +109,8 @@ def test_the_21st_unanswered_rate_me_link_is_refused_and_nothing_is_lost(
 ) -> None:
     url = f"/audits/{completed.public_id}/share/requests/"
     for n in range(LIVE_LINKS_PER_AUDIT):
-        RatingRequest.create_for(completed, f"rater {n}")
-    answered, _ = RatingRequest.create_for(completed, "answered")
+        RatingRequest.create_for(completed, label=f"rater {n}")
+    answered, _ = RatingRequest.create_for(completed, label="answered")
     RatingRequest.objects.filter(pk=answered.pk).update(used_at=timezone.now())
 
     data = {"label": "my mentor", "note_to_rater": "Be frank, please.", "days": "90"}
@@ -131,7 +131,9 @@ def test_the_sharing_page_at_the_caps_is_under_60_kb(
 ) -> None:
     for n in range(LIVE_LINKS_PER_AUDIT):
         ShareLink.create_for(completed, include_notes=True)
-        RatingRequest.create_for(completed, f"someone with a long name {n:02}", "x" * 500)
+        RatingRequest.create_for(
+            completed, label=f"someone with a long name {n:02}", note_to_rater="x" * 500
+        )
     page = owner_client.get(f"/audits/{completed.public_id}/share/")
     assert page.status_code == 200
     print(f"\nsharing page at the caps: {len(page.content)} bytes")

@@ -22,7 +22,7 @@ def completed(owner: User, make_audit: Callable[..., Audit]) -> Audit:
 
 
 def test_the_csrf_403_on_a_rate_me_link_says_noindex(completed: Audit) -> None:
-    _, token = RatingRequest.create_for(completed, "my manager")
+    _, token = RatingRequest.create_for(completed, label="my manager")
     client = Client(enforce_csrf_checks=True)
     assert client.get(f"/rate/{token}/")["X-Robots-Tag"] == "noindex"
 
@@ -35,7 +35,7 @@ def test_the_csrf_403_on_a_rate_me_link_says_noindex(completed: Audit) -> None:
 @override_settings(RATE_LIMIT_ENABLED=True, RATE_LIMITS={"outside": "1/h", "links": "1/h"})
 def test_a_rate_limits_429_on_a_token_link_says_noindex(completed: Audit) -> None:
     client = Client()
-    first, second = (RatingRequest.create_for(completed, label)[1] for label in ("a", "b"))
+    first, second = (RatingRequest.create_for(completed, label=label)[1] for label in ("a", "b"))
     client.post(f"/rate/{first}/", {"rating-reading-papers": "3"})
 
     limited = client.post(f"/rate/{second}/", {"rating-reading-papers": "3"})
