@@ -14,7 +14,7 @@ from pytest_django import DjangoAssertNumQueries
 from audits.models import Audit, Rating
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill, Track
-from tests.conftest import ALL_FOUR, grow_map_tenfold, session_client_with
+from tests.conftest import ALL_FOUR, fresh_process, grow_map_tenfold, session_client_with
 
 HX = {"HX-Request": "true"}
 MakeAudit = Callable[..., Audit]
@@ -987,7 +987,7 @@ def test_form_get_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     audit = make_audit(owner=owner, ratings={"reading-papers": 3})
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
 
     with django_assert_num_queries(FORM_GET + MAP_BUILD):
         cold = owner_client.get(form_url(audit))
@@ -1049,7 +1049,7 @@ def test_results_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     audit = make_audit(owner=owner, ratings=every_skill_rated(), complete=True)
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
 
     with django_assert_num_queries(RESULTS + MAP_BUILD + SNAPSHOT_READ):
         response = owner_client.get(f"/audits/{audit.public_id}/results/")

@@ -183,7 +183,7 @@ DOUBLE_SUBMIT = """async () => {
     // What a double click sends when the server is slow to answer the first: the same form,
     // twice, from the same browser, before either answer arrives.
     const form = document.querySelector('form.start-form');
-    // Encoded as the browser encodes the form itself (the site refuses multipart bodies).
+    // Encoded as the browser encodes the form itself.
     const send = () => fetch(form.action, {method: 'POST',
                                            body: new URLSearchParams(new FormData(form)),
                                            redirect: 'manual', credentials: 'same-origin'});

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum, TextField
@@ -22,7 +21,7 @@ from audits.models import Audit
 from skillmap import values
 from skillmap.guide import Guide, current_guide
 from skillmap.models import MapSnapshot
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, fresh_process
 from tests.test_scoring import skill_maps
 
 migration = importlib.import_module("audits.migrations.0007_one_map_snapshot_per_content")
@@ -131,6 +130,6 @@ def test_a_snapshots_content_is_read_once_per_process(
             assert owner_client.get(url).status_code == 200, url
         return sum('"content"' in q["sql"] for q in captured.captured_queries)
 
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
     assert content_reads(pages[0]) == 1
     assert [content_reads(url) for url in pages] == [0, 0, 0]
