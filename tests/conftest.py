@@ -29,6 +29,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         call_command("seed", verbosity=0)
 
 
+MakeAudit = Callable[..., Audit]  # the make_audit fixture's type
+HX = {"HX-Request": "true"}  # the header htmx sends with each of its requests
+
+
 def fresh_process() -> None:
     """What a restart does to this process: empty caches (rate-limit counters, the map's
     fragments) and no guide built yet."""
@@ -150,7 +154,7 @@ def grow_map_tenfold() -> None:
 
 
 @pytest.fixture
-def make_audit(db: None) -> Callable[..., Audit]:
+def make_audit(db: None) -> MakeAudit:
     """An audit with the given ratings ({skill slug: value}), optionally completed."""
 
     def make(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,10 +13,15 @@ from pytest_django import DjangoAssertNumQueries
 from audits.models import Audit, Rating
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill, Track
-from tests.conftest import ALL_FOUR, fresh_process, grow_map_tenfold, session_client_with
+from tests.conftest import (
+    ALL_FOUR,
+    HX,
+    MakeAudit,
+    fresh_process,
+    grow_map_tenfold,
+    session_client_with,
+)
 
-HX = {"HX-Request": "true"}
-MakeAudit = Callable[..., Audit]
 QUESTIONS = {
     "python-and-pytorch": "Can you write clean Python and use PyTorch?",
     "deep-learning-and-transformers": (

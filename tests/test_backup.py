@@ -173,6 +173,7 @@ def test_round_trip_gives_back_every_audit_and_rating(tmp_path: Path) -> None:
     write_artifact(f"backup-{engine()}", "round_trip", {"backup_bytes": size})
 
 
+@pytest.mark.gunicorn
 def test_backup_while_gunicorn_takes_writes(tmp_path: Path) -> None:
     with app_server(tmp_path, workers=3) as server:
         browsers = [Browser(server.base_url) for _ in range(4)]
@@ -255,6 +256,8 @@ RESTORE_REDIS = "redis://127.0.0.1:6379/13"
 SESSIONS = """
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+
+pytestmark = pytest.mark.backup
 print("SESSIONS", Session.objects.count(), "CACHED", cache.get("marker"))
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from importlib import import_module
 
@@ -23,12 +23,11 @@ from django.utils import timezone
 
 from audits.accounts import SESSION_AUDITS
 from audits.models import Audit, Rating
-from tests.conftest import ALL_FOUR, PASSWORD
+from tests.conftest import ALL_FOUR, PASSWORD, MakeAudit
 from tests.test_scale_out import redis_settings
 
 pytestmark = pytest.mark.django_db
 
-MakeAudit = Callable[..., Audit]
 NOTE = "Kept-in-confidence-7431"
 AUDIT_URL = re.compile(r"/audits/([0-9a-f-]{36})/")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,6 +10,7 @@ from django.test import Client, override_settings
 from django.test.client import MULTIPART_CONTENT
 
 from audits.models import Audit, Rating
+from tests.conftest import MakeAudit
 from tests.test_security_headers import assert_protective_headers
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-MakeAudit = Callable[..., Audit]
 FORM = "application/x-www-form-urlencoded"
 ONE_MB = 1024 * 1024
 JUST_OVER = 64 * 1024 + 1

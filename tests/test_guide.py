@@ -133,6 +133,7 @@ RENDER_HOME = (
 )
 
 
+@pytest.mark.backup
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_shows_after_a_restart(tmp_path: Path) -> None:
     """Back up, change the map through the admin's path, restore: a fresh process (a restart)

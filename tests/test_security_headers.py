@@ -9,7 +9,6 @@ import re
 import secrets
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from audits.models import Audit
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, HX, MakeAudit
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-MakeAudit = Callable[..., Audit]
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATES = sorted((BASE_DIR / "templates").rglob("*.html"))
 SIX_MONTHS = 15768000
@@ -135,7 +132,7 @@ def test_htmx_partials_and_error_pages_send_them_too(
         owner_client.post(
             f"/audits/{audit.public_id}/",
             {"rating-reading-papers": "4"},
-            headers={"HX-Request": "true"},
+            headers=HX,
         ),
         owner_client.put(f"/audits/{audit.public_id}/"),  # 405
         owner_client.post(f"/audits/{audit.public_id}/", {"rating-reading-papers": "9"}),  # 400

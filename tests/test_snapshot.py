@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from audits.models import Audit
 from skillmap import values
 from skillmap.guide import Guide, current_guide
 from skillmap.models import MapSnapshot
-from tests.conftest import ALL_FOUR, fresh_process
+from tests.conftest import ALL_FOUR, MakeAudit, fresh_process
 from tests.test_scoring import skill_maps
 
 migration = importlib.import_module("audits.migrations.0007_one_map_snapshot_per_content")
@@ -77,7 +76,7 @@ def test_old_and_new_style_snapshots_read_the_same(
 
 @pytest.mark.django_db
 def test_audits_completed_against_the_same_map_share_one_copy(
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     first = make_audit(ratings=ALL_FOUR, complete=True)
     second = make_audit(track="interpretability", ratings=ALL_FOUR, complete=True)
@@ -113,7 +112,7 @@ def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_snapshots_content_is_read_once_per_process(
-    owner: Any, owner_client: Any, make_audit: Callable[..., Audit]
+    owner: Any, owner_client: Any, make_audit: MakeAudit
 ) -> None:
     """Pages that read completed audits join their snapshot by name; its content is loaded only
     by a process that has not built its map yet (Audit.taken keeps it in the map's cache)."""
