@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Length
@@ -21,6 +20,7 @@ from skillmap import values
 from skillmap.guide import Guide, current_guide
 from skillmap.models import MapSnapshot
 from tests.conftest import ALL_FOUR, MakeAudit, fresh_process
+from tests.synthesize import synthesize
 from tests.test_scoring import skill_maps
 
 migration = importlib.import_module("audits.migrations.0007_one_map_snapshot_per_content")
@@ -90,7 +90,7 @@ def test_audits_completed_against_the_same_map_share_one_copy(
 def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
     """On `synthesize` data: the bytes a completed audit stores (its own snapshot and summary,
     and its share of the map snapshots), against a full copy of the map in each."""
-    call_command("synthesize", users=200, audits=1000, seed=7, verbosity=0)
+    synthesize(users=200, audits=1000, seed=7)
     completed = Audit.objects.filter(completed_at__isnull=False)
     count = completed.count()
 
