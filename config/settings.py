@@ -331,9 +331,9 @@ RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
     # Links followed from outside the site: the re-audit calendar file and unsubscribe links.
     "links": os.environ.get("RATE_LIMIT_LINKS", "30/h"),
-    # New share links and rate-me links (#14); revoking and deleting count as saves.
+    # New share links and rate-me links; revoking and deleting count as saves.
     "share": os.environ.get("RATE_LIMIT_SHARE", "20/h"),
-    # Outside ratings submitted through rate-me links, per client (#14).
+    # Outside ratings submitted through rate-me links, per client.
     "outside": os.environ.get("RATE_LIMIT_OUTSIDE", "10/h"),
 }
 

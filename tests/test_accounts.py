@@ -539,7 +539,7 @@ def test_delete_account_deletes_the_user_and_every_audit_and_logs_out(
     assert not is_logged_in(owner_client)
 
 
-# --- Issue 16: what a person sees on the way in and out -------------------------------------
+# --- What a person sees on the way in and out -----------------------------------------------
 
 
 def test_logging_out_says_so_on_the_page_it_lands_on(anon_client: Client, owner: User) -> None:

@@ -154,7 +154,7 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         Visit("password-change", "/account/password_change/", "owner"),
         Visit("delete-account", "/account/delete/", "owner"),
         Visit("delete-audit", f"/audits/{mine.public_id}/delete/", "owner"),
-        # The six-week plan's own pages (#13): audit again, and a reminder's unsubscribe link.
+        # The six-week plan's own pages: audit again, and a reminder's unsubscribe link.
         Visit("audit-again", f"/audits/{mine.public_id}/again/", "owner"),
         Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
         Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
@@ -210,7 +210,7 @@ def _check_page(crawl: Crawl, visit: Visit, page: Page, watched: tools.Watched) 
         page.emulate_media(color_scheme="dark")
         crawl.contrast[(visit.name, size, "dark")] = tools.run_axe(page, rules=["color-contrast"])
     page.emulate_media(color_scheme="light")
-    # The phone the issue was found on: a 390 px wide screen.
+    # A small phone: a 390 px wide screen.
     page.set_viewport_size({"width": PHONE_390[0], "height": PHONE_390[1]})
     crawl.clipped[visit.name] = tools.clipped_tables(page)
     page.set_viewport_size({"width": SIZES["desktop"][0], "height": SIZES["desktop"][1]})

@@ -17,7 +17,7 @@ from tests.test_history import assert_private
 
 pytestmark = pytest.mark.django_db
 
-# session, user, audits (with tracks), ratings (with skills and buckets), outside views (#14)
+# session, user, audits (with tracks), ratings (with skills and buckets), outside views
 EXPORT_QUERIES = 5
 CSV_HEADER = [
     "audit_id",
@@ -30,7 +30,7 @@ CSV_HEADER = [
     "bucket",
     "value",
     "note",
-    "rated_by",  # "self", or "outside: <label>" for an outside view's rows (#14)
+    "rated_by",  # "self", or "outside: <label>" for an outside view's rows
 ]
 NOTE = CSV_HEADER.index("note")
 SKILL_ORDER = list(ALL_FOUR)  # the map's order, which exports keep

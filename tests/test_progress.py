@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 BEFORE = {**ALL_FOUR, "reading-papers": 3}
 # session, user, completed audits (with tracks), the two snapshots, the later one's outside
-# views (#14)
+# views
 PROGRESS_QUERIES = 5
 SKILL_NAMES = {
     "python-and-pytorch": "Python and PyTorch",

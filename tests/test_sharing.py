@@ -1,4 +1,4 @@
-"""Sharing an audit read-only, and outside views through one-use rate-me links (#14)."""
+"""Sharing an audit read-only, and outside views through one-use rate-me links."""
 
 from __future__ import annotations
 
