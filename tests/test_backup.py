@@ -30,6 +30,8 @@ from tests.servers import (
     write_artifact,
 )
 
+pytestmark = pytest.mark.backup
+
 # Run inside `manage.py shell`: the ORM, against the test's own fresh database.
 DUMP = """
 import datetime, json, uuid
@@ -256,8 +258,6 @@ RESTORE_REDIS = "redis://127.0.0.1:6379/13"
 SESSIONS = """
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-
-pytestmark = pytest.mark.backup
 print("SESSIONS", Session.objects.count(), "CACHED", cache.get("marker"))
 """
 
