@@ -13,12 +13,13 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run serve test test-postgres lint format typecheck bench observatory lighthouse clean
+.PHONY: help run serve test test-fast test-postgres lint format typecheck bench observatory lighthouse clean
 
 help:
 	@echo "make run    serve the app on http://127.0.0.1:$(PORT) (PORT=... to change)"
 	@echo "make test   run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make lint   ruff, ruff format --check, makemigrations --check"
+	@echo "make test-fast  the suite without browser, gunicorn, backup and fuzz tests"
+	@echo "make lint   ruff, ruff format --check, import-linter, makemigrations --check"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -39,6 +40,10 @@ run: $(VENV)/.synced
 
 test: $(VENV)/.synced
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit loop: everything but the browser, gunicorn, backup and fuzz tests (see pyproject).
+test-fast: $(VENV)/.synced
+	$(PY) -m pytest -m "not browser and not gunicorn and not backup and not fuzz" $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from audits import scoring
 from audits.planning import Planned
-from skillmap.guide import Guide
+from skillmap.guide import Guide, snapshot_guide
 from skillmap.models import MapSnapshot, Skill, Track
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ REMINDER_ATTEMPTS = 5
 
 def with_map_snapshot[Q: models.QuerySet[Any]](queryset: Q, to: str = "map_snapshot") -> Q:
     """`queryset` with the audit's map snapshot joined by its name only. Audit.taken() builds
-    the map from the snapshot's content once per process and keeps it in the map's cache, so
+    the map from the snapshot's content once per process (skillmap.guide.snapshot_guide), so
     the content (tens of KB of JSON) is loaded, on first use, only by a process without it."""
     return queryset.select_related(to).defer(f"{to}__content")  # type: ignore[return-value]
 
@@ -246,16 +245,8 @@ class Audit(Planned, models.Model):
         """What this completed audit was scored against, as it was then."""
         if self.snapshot is None or self.map_snapshot is None:
             raise AuditIncomplete([])
-        snapshot = self.map_snapshot
-        # A snapshot never changes and is named by its content, so the map built from it is
-        # kept in the process's map cache: its content is read (and parsed) once per process.
-        guide = caches["map"].get_or_set(
-            f"snapshot:{snapshot.digest}",
-            lambda: Guide.from_content(snapshot.content, digest=snapshot.digest),
-        )
-        assert isinstance(guide, Guide)
         return Taken(
-            guide=guide,
+            guide=snapshot_guide(self.map_snapshot),
             track=self.snapshot["track"],
             ratings=self.snapshot["ratings"],
             notes=self.snapshot.get("notes", {}),

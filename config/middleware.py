@@ -77,12 +77,9 @@ class NoindexTokenLinksMiddleware:
 
 
 class RequestBodyMiddleware:
-    """Refuse a body from its headers alone, before anything reads it (or spools it to disk).
-
-    A Content-Length over MAX_REQUEST_BODY_BYTES gets a 413. A multipart body gets a 415 at
-    any size: the site has no file fields, and its forms, htmx and the admin all post
-    urlencoded, so multipart is only ever a way to make Django parse and spool a big upload.
-    Below the cap, DATA_UPLOAD_MAX_MEMORY_SIZE still refuses a large form with a 400.
+    """Refuse a body over MAX_REQUEST_BODY_BYTES with a 413 from its Content-Length alone,
+    before anything reads it. Below the cap, DATA_UPLOAD_MAX_MEMORY_SIZE still refuses a large
+    form with a 400.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -99,6 +96,4 @@ class RequestBodyMiddleware:
         if length > settings.MAX_REQUEST_BODY_BYTES:
             context = {"limit": settings.MAX_REQUEST_BODY_BYTES}
             return render(request, "413.html", context, status=413)
-        if request.META.get("CONTENT_TYPE", "").strip().lower().startswith("multipart/"):
-            return render(request, "415.html", status=415)
         return self.get_response(request)

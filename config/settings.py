@@ -149,7 +149,7 @@ MIDDLEWARE = [
     # Pages are private and unstored unless a view says otherwise (people's ratings are on them).
     "config.middleware.PrivateByDefaultMiddleware",
     "config.middleware.NoindexTokenLinksMiddleware",
-    # Before anything reads a body (CSRF, forms): a too-large or multipart one is never read.
+    # Before anything reads a body (CSRF, forms): a too-large one is never read.
     "config.middleware.RequestBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,15 +231,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "map" is each process's own copy of the map and of the anonymous map pages, keyed by the map's
-# revision and content digest (skillmap.guide). Always in process memory, never shared: a
-# restart rebuilds it from the tables, so a change made outside the admin shows after a restart.
+# "map" holds fragments drawn from the map alone (the anonymous map pages, a question's radios),
+# keyed by the map's content digest, so a new map misses them. Always this process's memory:
+# a page reads dozens of them, too many for a round trip each. (The map's own values are kept
+# by skillmap.guide's function cache, not here.)
 MAP_CACHE = {
-    "BACKEND": "config.cache.ProcessMemoryCache",
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "skillmap-map",
     "TIMEOUT": None,
-    # Per map content: the map, its pages, and the fragments drawn from it alone (a question's
-    # radios in six states, the map pages' content for signed-in visitors): about 100 entries.
+    # Per map content: the map pages and the fragments drawn from it (a question's radios in
+    # six states, the map pages' content for signed-in visitors): about 100 entries.
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -314,7 +315,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Any body over this is refused with a 413 from its Content-Length, before it is read
-# (config.middleware.RequestBodyMiddleware, which also refuses multipart bodies with a 415).
+# (config.middleware.RequestBodyMiddleware).
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
 if MAX_REQUEST_BODY_BYTES < 1:
     raise ImproperlyConfigured("MAX_REQUEST_BODY_BYTES must be a positive number of bytes")
@@ -331,9 +332,9 @@ RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "20/h"),
     # Links followed from outside the site: the re-audit calendar file and unsubscribe links.
     "links": os.environ.get("RATE_LIMIT_LINKS", "30/h"),
-    # New share links and rate-me links (#14); revoking and deleting count as saves.
+    # New share links and rate-me links; revoking and deleting count as saves.
     "share": os.environ.get("RATE_LIMIT_SHARE", "20/h"),
-    # Outside ratings submitted through rate-me links, per client (#14).
+    # Outside ratings submitted through rate-me links, per client.
     "outside": os.environ.get("RATE_LIMIT_OUTSIDE", "10/h"),
 }
 

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # scripts/ holds plain files; the harness is in the tests package
 from tests import servers  # noqa: E402
 
-BENCH_USERNAME = "bench"  # made by `manage.py synthesize`
-BENCH_PASSWORD = "bench-password-123"
+BENCH_USERNAME = "bench"  # made by tests/synthesize.py
+BENCH_PASSWORD = "bench-password-123"  # tests/synthesize.py gives the bench user this
 RATED_SKILL = "python-and-pytorch"
 TRACK_SLUG = "research-engineer"
 RATIO_TARGET = 1.5  # a page on the big database may be at most this much slower than fresh
@@ -203,11 +203,14 @@ def open_site(kind: str, name: str, opts: Options, tmp: Path, stack: contextlib.
     )
     db = stack.enter_context(database)
     if name == "big":
-        sizes = ["--users", str(opts.users), "--audits", str(opts.audits)]
+        sizes = {"users": opts.users, "audits": opts.audits}
     else:  # the map and the bench user's audits, nothing else
-        sizes = ["--users", "0", "--audits", "0", "--bench-audits", str(opts.fresh_bench_audits)]
-    args = ["synthesize", "--seed", str(opts.seed), *sizes]
-    out = servers.manage(db.env, *args, timeout=1200).stdout.strip()
+        sizes = {"users": 0, "audits": 0, "bench_audits": opts.fresh_bench_audits}
+    code = (
+        f"from tests.synthesize import synthesize; print(synthesize(seed={opts.seed}, **{sizes}))"
+    )
+    out = servers.manage(db.env, "shell", "--no-imports", "--command", code, timeout=1200)
+    out = out.stdout.strip()
     log(out)
     figures = {"prepare_seconds": round(time.perf_counter() - started, 1), "synthesize": out}
     found = probe(db)

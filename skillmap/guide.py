@@ -1,18 +1,17 @@
 """The guide as every page reads it: the map's values and the guide's passages.
 
-The tables are the only source of truth. Each process keeps the map it built from them in the
-"map" cache (process memory, see settings.CACHES), keyed by the map's revision: every request
-asks the database for the revision (one indexed query), and a process rebuilds its copy when
-the admin has moved it on. A change made any other way (a migration, `loaddata`, an `update()`
+The tables are the only source of truth. Each process keeps the map it built from them in a
+function cache (functools.lru_cache) keyed by the map's revision: every request asks the
+database for the revision (one indexed query), and a process rebuilds its copy when the admin
+has moved it on. A change made any other way (a migration, `loaddata`, an `update()`
 in the shell, a restore) shows once the processes restart, since a restart starts them empty.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.core.cache import caches
 
 from skillmap import models, values
 
@@ -40,14 +39,42 @@ class Guide:
 
 
 def current_guide() -> Guide:
-    number, changed_at = models.MapRevision.current_state()
-    key = f"guide:{number}:{changed_at}"
-    cache = caches["map"]
-    guide = cache.get(key)
-    if guide is None:
-        guide = build_guide(number)
-        cache.set(key, guide)
-    return guide
+    return _guide_at(*models.MapRevision.current_state())
+
+
+@functools.lru_cache(maxsize=4)
+def _guide_at(revision: int, changed_at: str) -> Guide:
+    """The guide at one state of the map, built from the tables once per process: a function
+    cache keyed by the revision's number and when it moved, so an edit (which moves them) misses
+    and rebuilds. The value is immutable and shared by every thread, never copied or pickled."""
+    return build_guide(revision)
+
+
+def snapshot_guide(snapshot: models.MapSnapshot) -> Guide:
+    """The guide a completed audit was scored against. A snapshot is named by a digest of its
+    content and never changes, so the guide built from it is kept per digest: its content
+    (which the queries that join a snapshot defer) is loaded and parsed once per process."""
+    return _guide_of_snapshot(_SnapshotKey(snapshot.digest, snapshot))
+
+
+@dataclass(frozen=True)
+class _SnapshotKey:
+    """The function cache's key is the digest; the snapshot rides along, read only on a miss."""
+
+    digest: str
+    snapshot: models.MapSnapshot = field(compare=False, hash=False)
+
+
+@functools.lru_cache(maxsize=32)
+def _guide_of_snapshot(key: _SnapshotKey) -> Guide:
+    return Guide.from_content(key.snapshot.content, digest=key.digest)
+
+
+def forget_built_guides() -> None:
+    """Drop the guides this process has built, as a restart does: the next read rebuilds them.
+    For tests that start as a fresh process; an edit needs no call (it moves the revision)."""
+    _guide_at.cache_clear()
+    _guide_of_snapshot.cache_clear()
 
 
 def build_guide(revision: int = 0) -> Guide:

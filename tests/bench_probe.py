@@ -51,7 +51,7 @@ def probe(username: str, pages: str) -> None:
         for _ in range(2):  # the first request in a process builds the map: count a warm one
             with CaptureQueriesContext(connection) as captured:
                 response: Any = (
-                    # Encoded as a browser encodes a form: the site refuses multipart bodies.
+                    # Encoded as a browser encodes this site's forms.
                     client.post(
                         url,
                         urlencode(page["data"]),

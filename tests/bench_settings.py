@@ -15,7 +15,7 @@ ROOT_URLCONF = "tests.bench_urls"
 # The benchmark saves a rating thousands of times a second from one account.
 RATE_LIMIT_ENABLED = False
 
-# Another session store to measure against the default (the note on issue #15 compares them):
+# Another session store to measure against the default:
 # BENCH_SESSION_ENGINE=django.contrib.sessions.backends.file keeps them in DATA_DIR/sessions.
 if os.environ.get("BENCH_SESSION_ENGINE"):
     SESSION_ENGINE = os.environ["BENCH_SESSION_ENGINE"]

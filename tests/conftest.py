@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from django.test import Client
 
 from audits.accounts import SESSION_AUDITS
 from audits.models import Audit, Rating
-from skillmap.guide import current_guide
+from skillmap.guide import current_guide, forget_built_guides
 from skillmap.models import Bucket, Level, MapRevision, Requirement, Skill, Track
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,12 +29,23 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         call_command("seed", verbosity=0)
 
 
-@pytest.fixture(autouse=True)
-def _empty_caches() -> None:
-    """Each test starts as a freshly started process: empty caches (rate-limit counters, the
-    process's copy of the map). A test's rollback can change the map without the admin."""
+MakeAudit = Callable[..., Audit]  # the make_audit fixture's type
+HX = {"HX-Request": "true"}  # the header htmx sends with each of its requests
+
+
+def fresh_process() -> None:
+    """What a restart does to this process: empty caches (rate-limit counters, the map's
+    fragments) and no guide built yet."""
     for cache in caches.all():
         cache.clear()
+    forget_built_guides()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Each test starts as a freshly started process. A test's rollback can change the map
+    without moving its revision, and query counts are pinned from a cold start."""
+    fresh_process()
 
 
 @pytest.fixture
@@ -143,7 +154,7 @@ def grow_map_tenfold() -> None:
 
 
 @pytest.fixture
-def make_audit(db: None) -> Callable[..., Audit]:
+def make_audit(db: None) -> MakeAudit:
     """An audit with the given ratings ({skill slug: value}), optionally completed."""
 
     def make(
@@ -225,32 +236,3 @@ def pytest_configure(config: pytest.Config) -> None:
     # A fast hasher: the suite logs in hundreds of times; hashing itself is Django's to test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHITENOISE_AUTOREFRESH = True
-    _post_forms_urlencoded()
-
-
-FORM = "application/x-www-form-urlencoded"
-
-
-def _post_forms_urlencoded() -> None:
-    """`client.post(url, {...})` sends the form urlencoded, as a browser sends this site's forms.
-
-    Django's test client sends it multipart by default, which the site refuses with a 415 (it
-    has no file fields: config.middleware.RequestBodyMiddleware). A test that means multipart
-    says so: content_type=MULTIPART_CONTENT, or an encoded body.
-    """
-    from django.test import client as test_client
-    from django.utils.http import urlencode
-
-    encode_data = test_client.RequestFactory._encode_data
-
-    def _encode_data(self: Any, data: Any, content_type: str) -> Any:
-        if content_type == FORM and isinstance(data, Mapping):
-            return urlencode(data, doseq=True).encode()
-        return encode_data(self, data, content_type)
-
-    test_client.RequestFactory._encode_data = _encode_data  # type: ignore[method-assign]
-    for factory in (test_client.RequestFactory, test_client.Client):
-        factory.post.__defaults__ = tuple(
-            FORM if default is test_client.MULTIPART_CONTENT else default
-            for default in factory.post.__defaults__ or ()
-        )

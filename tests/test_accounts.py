@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from django.urls import reverse
 
 from audits import accounts
 from audits.models import Audit, Rating
-from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
+from tests.conftest import ALL_FOUR, PASSWORD, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -270,7 +269,7 @@ def test_results_invite_an_anonymous_visitor_to_keep_the_audit(anon_client: Clie
 
 
 def test_results_do_not_invite_a_logged_in_owner(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     html = owner_client.get(reverse("audits:results", args=[audit.public_id])).content.decode()
@@ -325,7 +324,7 @@ def test_logging_in_claims_this_browsers_audits(anon_client: Client, owner: User
 
 
 def test_a_session_cannot_claim_someone_elses_audit(
-    anon_client: Client, other_user: User, make_audit: Callable[..., Audit], owner: User
+    anon_client: Client, other_user: User, make_audit: MakeAudit, owner: User
 ) -> None:
     """A session that somehow lists an owned audit's id does not move it at login."""
     owned = make_audit(owner=other_user, ratings=ALL_FOUR, complete=True)
@@ -360,7 +359,7 @@ def test_after_logout_the_back_button_shows_nothing(anon_client: Client) -> None
     ["audit", "results", "delete", "history", "progress", "export_json", "export_csv"],
 )
 def test_pages_with_someones_ratings_are_never_cached(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit], page: str
+    owner: User, owner_client: Client, make_audit: MakeAudit, page: str
 ) -> None:
     done = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
@@ -376,7 +375,7 @@ def test_pages_with_someones_ratings_are_never_cached(
     assert "no-store" in response["Cache-Control"]
 
 
-def test_an_anonymous_audit_is_never_cached_either(make_audit: Callable[..., Audit]) -> None:
+def test_an_anonymous_audit_is_never_cached_either(make_audit: MakeAudit) -> None:
     audit = make_audit(ratings=ALL_FOUR)
     client = session_client_with(audit)
     for response in (
@@ -502,7 +501,7 @@ def test_delete_account_needs_login(anon_client: Client) -> None:
 
 
 def test_delete_account_with_a_wrong_password_deletes_nothing(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     response = owner_client.post("/account/delete/", {"password": "not it"})
@@ -518,7 +517,7 @@ def test_delete_account_deletes_the_user_and_every_audit_and_logs_out(
     owner: User,
     other_user: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     kept = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     open_audit = make_audit(owner=owner, ratings={"reading-papers": 3})
@@ -540,7 +539,7 @@ def test_delete_account_deletes_the_user_and_every_audit_and_logs_out(
     assert not is_logged_in(owner_client)
 
 
-# --- Issue 16: what a person sees on the way in and out -------------------------------------
+# --- What a person sees on the way in and out -----------------------------------------------
 
 
 def test_logging_out_says_so_on_the_page_it_lands_on(anon_client: Client, owner: User) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,10 +13,15 @@ from pytest_django import DjangoAssertNumQueries
 from audits.models import Audit, Rating
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill, Track
-from tests.conftest import ALL_FOUR, grow_map_tenfold, session_client_with
+from tests.conftest import (
+    ALL_FOUR,
+    HX,
+    MakeAudit,
+    fresh_process,
+    grow_map_tenfold,
+    session_client_with,
+)
 
-HX = {"HX-Request": "true"}
-MakeAudit = Callable[..., Audit]
 QUESTIONS = {
     "python-and-pytorch": "Can you write clean Python and use PyTorch?",
     "deep-learning-and-transformers": (
@@ -962,7 +966,7 @@ FORM_GET = 5
 # session, user, the audit, the revision, a conditional update (the lock), the upsert, ratings.
 HTMX_SAVE = 7
 # session, user, the audit with its map snapshot's name (results render from them), the map's
-# revision (to say whether the target's requirements changed since), its outside views (#14).
+# revision (to say whether the target's requirements changed since), its outside views.
 RESULTS = 5
 # the revision, session, user.
 NEW_GET = 3
@@ -984,7 +988,7 @@ def test_form_get_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     audit = make_audit(owner=owner, ratings={"reading-papers": 3})
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
 
     with django_assert_num_queries(FORM_GET + MAP_BUILD):
         cold = owner_client.get(form_url(audit))
@@ -1046,7 +1050,7 @@ def test_results_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     audit = make_audit(owner=owner, ratings=every_skill_rated(), complete=True)
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
 
     with django_assert_num_queries(RESULTS + MAP_BUILD + SNAPSHOT_READ):
         response = owner_client.get(f"/audits/{audit.public_id}/results/")

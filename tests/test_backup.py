@@ -30,6 +30,8 @@ from tests.servers import (
     write_artifact,
 )
 
+pytestmark = pytest.mark.backup
+
 # Run inside `manage.py shell`: the ORM, against the test's own fresh database.
 DUMP = """
 import datetime, json, uuid
@@ -173,6 +175,7 @@ def test_round_trip_gives_back_every_audit_and_rating(tmp_path: Path) -> None:
     write_artifact(f"backup-{engine()}", "round_trip", {"backup_bytes": size})
 
 
+@pytest.mark.gunicorn
 def test_backup_while_gunicorn_takes_writes(tmp_path: Path) -> None:
     with app_server(tmp_path, workers=3) as server:
         browsers = [Browser(server.base_url) for _ in range(4)]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from audits.models import Audit
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, MakeAudit
 from tests.test_browser_quality import anonymous_cookie, logged_in_cookie
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def open_page(
 
 
 def test_on_a_phone_the_live_status_stays_in_view_while_rating(
-    open_page: Callable[..., Page], live_server: Any, make_audit: Callable[..., Audit]
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
 ) -> None:
     audit = make_audit()
     page = open_page(PHONE, anonymous_cookie([audit], live_server.url))
@@ -77,7 +77,7 @@ def test_on_a_phone_the_live_status_stays_in_view_while_rating(
 
 
 def test_on_a_wide_screen_the_scale_is_open_and_the_status_line_hidden(
-    open_page: Callable[..., Page], live_server: Any, make_audit: Callable[..., Audit]
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
 ) -> None:
     audit = make_audit()
     page = open_page(DESKTOP, anonymous_cookie([audit], live_server.url))
@@ -106,7 +106,7 @@ OVERLAPS = """() => {
 
 
 def test_the_phone_results_chart_is_readable_and_no_text_sits_on_a_bar(
-    open_page: Callable[..., Page], live_server: Any, make_audit: Callable[..., Audit]
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
 ) -> None:
     # Policy and Governance's Domain cell names an area: scored against the app's assumed
     # level, so every row has a bar and a figure.
@@ -133,7 +133,7 @@ def test_progress_line_labels_do_not_print_over_each_other(
     open_page: Callable[..., Page],
     live_server: Any,
     owner: User,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     # Close scores in every bucket: the labels would land on one another.
     close = dict.fromkeys(ALL_FOUR, 3)
@@ -183,7 +183,7 @@ DOUBLE_SUBMIT = """async () => {
     // What a double click sends when the server is slow to answer the first: the same form,
     // twice, from the same browser, before either answer arrives.
     const form = document.querySelector('form.start-form');
-    // Encoded as the browser encodes the form itself (the site refuses multipart bodies).
+    // Encoded as the browser encodes the form itself.
     const send = () => fetch(form.action, {method: 'POST',
                                            body: new URLSearchParams(new FormData(form)),
                                            redirect: 'manual', credentials: 'same-origin'});

@@ -33,7 +33,7 @@ from audits.models import Audit
 from audits.reminders import unsubscribe_token
 from skillmap.models import Track
 from tests import browser_tools as tools
-from tests.conftest import ALL_FOUR, PASSWORD
+from tests.conftest import ALL_FOUR, PASSWORD, MakeAudit
 
 if TYPE_CHECKING:  # Playwright types its cookie dict but does not export the name
     from playwright._impl._api_structures import SetCookieParam
@@ -120,7 +120,7 @@ def new_context(browser: Browser, base_url: str, cookie: SetCookieParam | None) 
     return context
 
 
-def _pages(make_audit: Callable[..., Audit], owner: User) -> tuple[list[Visit], list[Audit]]:
+def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]]:
     """Every page, with the audits it needs; returns the anonymous visitor's audits too."""
     empty = make_audit(owner=owner)
     half = make_audit(owner=owner, ratings=HALF)
@@ -154,7 +154,7 @@ def _pages(make_audit: Callable[..., Audit], owner: User) -> tuple[list[Visit], 
         Visit("password-change", "/account/password_change/", "owner"),
         Visit("delete-account", "/account/delete/", "owner"),
         Visit("delete-audit", f"/audits/{mine.public_id}/delete/", "owner"),
-        # The six-week plan's own pages (#13): audit again, and a reminder's unsubscribe link.
+        # The six-week plan's own pages: audit again, and a reminder's unsubscribe link.
         Visit("audit-again", f"/audits/{mine.public_id}/again/", "owner"),
         Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
         Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
@@ -210,14 +210,14 @@ def _check_page(crawl: Crawl, visit: Visit, page: Page, watched: tools.Watched) 
         page.emulate_media(color_scheme="dark")
         crawl.contrast[(visit.name, size, "dark")] = tools.run_axe(page, rules=["color-contrast"])
     page.emulate_media(color_scheme="light")
-    # The phone the issue was found on: a 390 px wide screen.
+    # A small phone: a 390 px wide screen.
     page.set_viewport_size({"width": PHONE_390[0], "height": PHONE_390[1]})
     crawl.clipped[visit.name] = tools.clipped_tables(page)
     page.set_viewport_size({"width": SIZES["desktop"][0], "height": SIZES["desktop"][1]})
     crawl.console[visit.name], crawl.failed[visit.name] = watched.take()
 
 
-def _crawl(browser: Browser, base_url: str, make_audit: Callable[..., Audit], owner: User) -> Crawl:
+def _crawl(browser: Browser, base_url: str, make_audit: MakeAudit, owner: User) -> Crawl:
     tools.ensure_tools()
     (SHOTS / "html").mkdir(parents=True, exist_ok=True)
     (SHOTS.parent / "LATEST").write_text(str(SHOTS) + "\n")
@@ -249,7 +249,7 @@ def crawl(
     browser: Browser,
     live_server: Any,
     seeded_transactional: None,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     owner: User,
     capsys: pytest.CaptureFixture[str],
 ) -> Crawl:
@@ -437,7 +437,7 @@ def tab_to(page: Page, matches: str, rings: list[str], limit: int = 60) -> None:
 
 def test_a_whole_audit_with_the_keyboard_alone(
     visitor_with: Callable[[Audit], tuple[Page, tools.Watched]],
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     audit = make_audit()
     page, watched = visitor_with(audit)
@@ -505,7 +505,7 @@ def test_a_whole_audit_with_the_keyboard_alone(
 
 def test_results_print_without_navigation_and_as_a_pdf(
     visitor_with: Callable[[Audit], tuple[Page, tools.Watched]],
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     pdftotext = tools.pdftotext()
     audit = make_audit(ratings=ALL_FOUR, complete=True)

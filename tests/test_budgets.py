@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audits import plans
 from audits.models import Audit
-from tests.conftest import ALL_FOUR, grow_map_tenfold
+from tests.conftest import ALL_FOUR, HX, MakeAudit, grow_map_tenfold
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ FRAGMENT_BYTES = 4 * KB
 FIRST_VIEW_GZIP_BYTES = 60 * KB
 
 
-def fifty_audits(owner: User, make_audit: Callable[..., Audit]) -> tuple[Audit, Audit]:
+def fifty_audits(owner: User, make_audit: MakeAudit) -> tuple[Audit, Audit]:
     for n in range(48):
         make_audit(owner=owner, ratings=ALL_FOUR, complete=n % 2 == 0)
     open_audit = make_audit(owner=owner, ratings=ALL_FOUR)
@@ -61,7 +60,7 @@ def test_every_page_keeps_its_query_budget(
             "post",
             f"/audits/{open_audit.public_id}/",
             data={"rating-reading-papers": "4"},
-            headers={"HX-Request": "true"},
+            headers=HX,
         )[0],
         "results": queries(owner_client, "get", f"/audits/{done.public_id}/results/")[0],
         "tick": queries(
@@ -69,7 +68,7 @@ def test_every_page_keeps_its_query_budget(
             "post",
             tick_url(done),
             data={"done": "1"},
-            headers={"HX-Request": "true"},
+            headers=HX,
         )[0],
         "history": queries(owner_client, "get", "/audits/")[0],
     }
@@ -112,12 +111,11 @@ def test_htmx_fragments_are_at_most_4_kb(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
     url = f"/audits/{audit.public_id}/"
-    hx = {"HX-Request": "true"}
-    save = owner_client.post(url, {"rating-reading-papers": "5"}, headers=hx)
-    target = owner_client.post(url, {"track": "interpretability"}, headers=hx)
+    save = owner_client.post(url, {"rating-reading-papers": "5"}, headers=HX)
+    target = owner_client.post(url, {"track": "interpretability"}, headers=HX)
     done = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
-    tick = owner_client.post(tick_url(done), {"done": "1"}, headers=hx)
-    hours = owner_client.post(f"/audits/{done.public_id}/plan/", {"hours": "3"}, headers=hx)
+    tick = owner_client.post(tick_url(done), {"done": "1"}, headers=HX)
+    hours = owner_client.post(f"/audits/{done.public_id}/plan/", {"hours": "3"}, headers=HX)
     for response in (save, target, tick, hours):
         assert response.status_code == 200
         assert "<html" not in response.content.decode()

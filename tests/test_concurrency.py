@@ -16,7 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from tests.servers import SKILLS, Browser, Server, app_server, engine, write_artifact
+
+pytestmark = pytest.mark.gunicorn
 
 CLIENTS = 20
 POSTS = 25

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from audits.models import Audit
-from tests.conftest import ALL_FOUR, session_client_with
-
-MakeAudit = Callable[..., Audit]
+from tests.conftest import ALL_FOUR, MakeAudit, session_client_with
 
 
 def copy_url(audit: Audit) -> str:

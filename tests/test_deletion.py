@@ -5,9 +5,8 @@ audits no session can reach any more."""
 from __future__ import annotations
 
 import io
-import pickle
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from importlib import import_module
 
@@ -24,13 +23,11 @@ from django.utils import timezone
 
 from audits.accounts import SESSION_AUDITS
 from audits.models import Audit, Rating
-from config.cache import ProcessMemoryCache
-from tests.conftest import ALL_FOUR, PASSWORD
+from tests.conftest import ALL_FOUR, PASSWORD, MakeAudit
 from tests.test_scale_out import redis_settings
 
 pytestmark = pytest.mark.django_db
 
-MakeAudit = Callable[..., Audit]
 NOTE = "Kept-in-confidence-7431"
 AUDIT_URL = re.compile(r"/audits/([0-9a-f-]{36})/")
 
@@ -43,12 +40,7 @@ def cache_contents() -> list[bytes]:
     found: list[bytes] = []
     for alias in settings.CACHES:
         backend = caches[alias]
-        if isinstance(backend, ProcessMemoryCache):
-            # The map's cache keeps values unpickled: pickle them here to search them alike.
-            found += [
-                key.encode() + b" " + pickle.dumps(value) for key, value in backend._cache.items()
-            ]
-        elif isinstance(backend, LocMemCache):
+        if isinstance(backend, LocMemCache):
             # Keys as made by make_key, values pickled: a str is stored as its UTF-8 bytes.
             found += [key.encode() + b" " + value for key, value in backend._cache.items()]
         elif isinstance(backend, RedisCache):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,12 +12,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from audits.models import Audit, Rating, Skill, Track
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, MakeAudit
 from tests.test_history import assert_private
 
 pytestmark = pytest.mark.django_db
 
-# session, user, audits (with tracks), ratings (with skills and buckets), outside views (#14)
+# session, user, audits (with tracks), ratings (with skills and buckets), outside views
 EXPORT_QUERIES = 5
 CSV_HEADER = [
     "audit_id",
@@ -31,7 +30,7 @@ CSV_HEADER = [
     "bucket",
     "value",
     "note",
-    "rated_by",  # "self", or "outside: <label>" for an outside view's rows (#14)
+    "rated_by",  # "self", or "outside: <label>" for an outside view's rows
 ]
 NOTE = CSV_HEADER.index("note")
 SKILL_ORDER = list(ALL_FOUR)  # the map's order, which exports keep
@@ -39,7 +38,7 @@ SKILL_ORDER = list(ALL_FOUR)  # the map's order, which exports keep
 
 @pytest.fixture
 def audits(
-    owner: User, other_user: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, other_user: User, owner_client: Client, make_audit: MakeAudit
 ) -> tuple[Audit, Audit, Audit]:
     """The owner's completed (with a note) and open audits, and another user's."""
     done = make_audit(owner=owner, ratings=ALL_FOUR)
@@ -173,7 +172,7 @@ def test_csv_export_has_one_row_per_rating(
     ['=HYPERLINK("http://evil.example","click")', "+1+2", "-3+4", "@SUM(A1)", "\t=1+1"],
 )
 def test_csv_neutralises_notes_a_spreadsheet_would_run(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit], note: str
+    owner: User, owner_client: Client, make_audit: MakeAudit, note: str
 ) -> None:
     audit = make_audit(owner=owner, ratings={"reading-papers": 2})
     Rating.objects.filter(audit=audit).update(note=note)
@@ -185,7 +184,7 @@ def test_csv_neutralises_notes_a_spreadsheet_would_run(
 
 
 def test_csv_neutralises_every_text_cell_not_just_the_note(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     # Track editors can rename tracks and skills; the names reach every person's export.
     track = '=HYPERLINK("http://evil.example","x")'
@@ -207,7 +206,7 @@ def test_csv_neutralises_every_text_cell_not_just_the_note(
 
 
 def test_csv_leaves_ordinary_notes_alone(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings={"reading-papers": 2})
     Rating.objects.filter(audit=audit).update(note='Read 3 papers, "properly", = progress')
@@ -220,7 +219,7 @@ def test_csv_leaves_ordinary_notes_alone(
 def test_export_query_count_is_flat(
     owner: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     django_assert_num_queries: Any,
     url: str,
     count: int,

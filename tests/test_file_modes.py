@@ -12,6 +12,8 @@ import pytest
 
 from tests.servers import Browser, app_server, engine, fresh_database, manage
 
+pytestmark = pytest.mark.backup
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -25,6 +27,7 @@ def _ordinary_umask() -> Iterator[None]:
     os.umask(previous)
 
 
+@pytest.mark.gunicorn
 def test_database_and_backup_files_are_owner_only(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with fresh_database(tmp_path, collect_static=True) as db:

@@ -6,21 +6,19 @@ map shows at once, because the digest in every key changes with it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.test import Client
 
-from audits.models import Audit
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, SkillLevel, Track
+from tests.conftest import MakeAudit
 
 pytestmark = pytest.mark.django_db
 
 SKILL = "reading-papers"
-MakeAudit = Callable[..., Audit]
 
 
 def checked(html: str, skill: str = SKILL) -> list[str]:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +28,10 @@ from hypothesis import strategies as st
 
 from audits.models import Audit, Rating
 from skillmap.models import Skill
-from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
+from tests.conftest import ALL_FOUR, PASSWORD, MakeAudit, session_client_with
 
-MakeAudit = Callable[..., Audit]
+pytestmark = pytest.mark.fuzz
+
 # 2000 examples: about 20 s on an idle 2-core machine. FUZZ_EXAMPLES=20000 for a longer hunt.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 

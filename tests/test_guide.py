@@ -1,6 +1,6 @@
 """The tables are the map's only source of truth: a change by any path shows on the site, at
 once through the admin, and after a restart otherwise (a restart starts a process with empty
-caches, which `restart()` stands for here)."""
+caches and no map built, which `restart()` stands for here)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, migrations
 from django.db.migrations.state import ProjectState
@@ -18,6 +17,7 @@ from django.test import Client
 
 from skillmap.guide import build_map, current_guide
 from skillmap.models import MapRevision, Passage, Requirement
+from tests.conftest import fresh_process
 from tests.servers import fresh_database, manage
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ CELL = {"track__slug": "research-scientist", "bucket__slug": "domain"}
 
 
 def restart() -> None:
-    caches["map"].clear()
+    fresh_process()
 
 
 def home(client: Client) -> str:
@@ -133,6 +133,7 @@ RENDER_HOME = (
 )
 
 
+@pytest.mark.backup
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_shows_after_a_restart(tmp_path: Path) -> None:
     """Back up, change the map through the admin's path, restore: a fresh process (a restart)

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
+
 from tests.servers import (
     BASE_DIR,
     SKILLS,
@@ -23,6 +25,8 @@ from tests.servers import (
     fresh_database,
     write_artifact,
 )
+
+pytestmark = pytest.mark.gunicorn
 
 WORKERS = 3
 CLIENTS = 6

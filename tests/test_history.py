@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from audits.models import Audit, Rating
 from skillmap.models import Track
-from tests.conftest import ALL_FOUR, session_client_with
+from tests.conftest import ALL_FOUR, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +97,7 @@ def test_history_with_no_audits(owner_client: Client) -> None:
 
 
 def test_history_lists_each_audit_with_its_verdict(
-    owner: User, other_user: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, other_user: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     done = make_audit(owner=owner, ratings=GAP_OF_TWO, complete=True)
     open_audit = make_audit(owner=owner, track="research-engineer", ratings={"reading-papers": 2})
@@ -164,7 +163,7 @@ def test_history_is_paginated_twenty_a_page_newest_first(owner: User, owner_clie
 def test_history_query_count_is_flat(
     owner: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     django_assert_num_queries: Any,
     count: int,
 ) -> None:
@@ -180,7 +179,7 @@ def test_history_query_count_is_flat(
 def test_history_does_not_load_snapshots(
     owner: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     django_assert_num_queries: Any,
 ) -> None:
     """The page reads each audit's small summary, never its snapshot of the whole map."""
@@ -195,9 +194,7 @@ def test_history_does_not_load_snapshots(
 # --- Deleting an audit ----------------------------------------------------------------------
 
 
-def test_delete_asks_first(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
-) -> None:
+def test_delete_asks_first(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     url = reverse("audits:delete", args=[audit.public_id])
     response = owner_client.get(url)
@@ -211,7 +208,7 @@ def test_delete_asks_first(
 
 
 def test_delete_removes_the_audit_and_its_ratings(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     kept = make_audit(owner=owner, ratings=ALL_FOUR)
@@ -227,7 +224,7 @@ def test_delete_removes_the_audit_and_its_ratings(
 
 
 def test_an_anonymous_visitor_can_delete_their_own_audit(
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     audit = make_audit(ratings=ALL_FOUR)
     client = session_client_with(audit)

@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import caches
 from django.test import Client
 
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Requirement, Skill, Track
-from tests.conftest import grow_map_tenfold
+from tests.conftest import fresh_process, grow_map_tenfold
 
 pytestmark = pytest.mark.django_db
 
@@ -367,7 +366,7 @@ TRACK_WARM = 1
 
 def _restart() -> None:
     """What a process restart does to the map: its copy and rendered pages are gone."""
-    caches["map"].clear()
+    fresh_process()
 
 
 def _assert_counts(client: Client, slug: str, django_assert_num_queries: Any) -> None:

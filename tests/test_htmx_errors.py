@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
-from audits.models import Audit
-from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
+from tests.conftest import ALL_FOUR, HX, PASSWORD, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
-MakeAudit = Callable[..., Audit]
 # The endpoints the audit page calls through htmx, and a post each accepts.
 ENDPOINTS = {
     "save": ("", {"rating-reading-papers": "3"}),

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from audits.models import Audit, Rating
+from tests.conftest import MakeAudit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,7 @@ QUERIES: dict[str, Callable[[User, Audit], QuerySet[Any]]] = {
 
 
 @pytest.mark.parametrize("name", QUERIES)
-def test_query_on_user_data_uses_an_index(
-    name: str, owner: User, make_audit: Callable[..., Audit]
-) -> None:
+def test_query_on_user_data_uses_an_index(name: str, owner: User, make_audit: MakeAudit) -> None:
     audit = make_audit(owner=owner, ratings={"reading-papers": 3})
     text = plan(QUERIES[name](owner, audit))
     assert uses_an_index(text), f"{name}:\n{text}"

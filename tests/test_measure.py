@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from audits import scoring
 from skillmap import values
 from skillmap.guide import build_map
-from tests.conftest import ALL_FOUR, THE_GUIDES_FIVE
+from tests.conftest import ALL_FOUR, HX, THE_GUIDES_FIVE
 
 ALL = list(ALL_FOUR)  # every skill of the seeded map, in the map's order
 
@@ -290,7 +290,7 @@ def test_changing_the_target_brings_its_questions_and_keeps_every_rating(
     response = owner_client.post(
         url,
         {"track": "field-building-and-comms", "rating-reading-papers": "3"},
-        headers={"HX-Request": "true"},
+        headers=HX,
     )
     assert response.status_code == 200
     fragment = response.content.decode()
@@ -311,7 +311,7 @@ def test_a_rating_for_another_tracks_optional_question_is_kept(
 ) -> None:
     audit = make_audit(owner=owner, track="research-scientist")
     response = owner_client.post(
-        f"/audits/{audit.public_id}/", {"rating-product-sense": "4"}, headers={"HX-Request": "true"}
+        f"/audits/{audit.public_id}/", {"rating-product-sense": "4"}, headers=HX
     )
     assert response.status_code == 200
     assert audit.ratings_by_slug() == {"product-sense": (4, "")}

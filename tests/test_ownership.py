@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audits.models import Audit, Rating
-from tests.conftest import ALL_FOUR, session_client_with
+from tests.conftest import ALL_FOUR, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +98,7 @@ def clients(owner: User, other_user: User) -> dict[str, Client]:
     return {"owner": logged_in(owner), "other user": logged_in(other_user), "anonymous": Client()}
 
 
-def make(make_audit: Callable[..., Audit], owner: User | None, call: Call) -> Audit:
+def make(make_audit: MakeAudit, owner: User | None, call: Call) -> Audit:
     return make_audit(owner=owner, ratings=ALL_FOUR, complete=call.completed)
 
 
@@ -108,7 +107,7 @@ def make(make_audit: Callable[..., Audit], owner: User | None, call: Call) -> Au
 
 @pytest.mark.parametrize("call", CALLS, ids=call_id)
 def test_the_owner_can_use_their_audit(
-    call: Call, owner: User, clients: dict[str, Client], make_audit: Callable[..., Audit]
+    call: Call, owner: User, clients: dict[str, Client], make_audit: MakeAudit
 ) -> None:
     audit = make(make_audit, owner, call)
     response = call.send(clients["owner"], audit)
@@ -123,7 +122,7 @@ def test_nobody_else_can_touch_an_account_audit(
     intruder: str,
     owner: User,
     clients: dict[str, Client],
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     audit = make(make_audit, owner, call)
     # Claimed audits leave the session, but a stale session that still lists one gets nothing.
@@ -143,9 +142,7 @@ def test_nobody_else_can_touch_an_account_audit(
 
 
 @pytest.mark.parametrize("call", CALLS, ids=call_id)
-def test_the_browser_can_use_its_anonymous_audit(
-    call: Call, make_audit: Callable[..., Audit]
-) -> None:
+def test_the_browser_can_use_its_anonymous_audit(call: Call, make_audit: MakeAudit) -> None:
     audit = make(make_audit, None, call)
     response = call.send(session_client_with(audit), audit)
     assert response.status_code == call.owner_status
@@ -157,7 +154,7 @@ def test_no_other_browser_can_touch_an_anonymous_audit(
     call: Call,
     intruder: str,
     clients: dict[str, Client],
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     audit = make(make_audit, None, call)
     before = db_state()
@@ -175,7 +172,7 @@ def test_an_unknown_id_is_not_found(owner_client: Client) -> None:
 
 
 def test_track_editors_cannot_read_audits_in_the_admin(
-    editor_client: Client, owner: User, make_audit: Callable[..., Audit]
+    editor_client: Client, owner: User, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     # They are staff, and may edit the map...

@@ -4,7 +4,6 @@ shown on history and progress. With htmx and without, and only ever to the audit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,12 +15,10 @@ from audits import plans
 from audits.models import Audit
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Step
-from tests.conftest import PASSWORD, session_client_with
+from tests.conftest import HX, PASSWORD, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
-MakeAudit = Callable[..., Audit]
-HX = {"HX-Request": "true"}
 FRAGMENT_BYTES = 4 * 1024
 PAGE_BYTES = 60 * 1024
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Audit
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, MakeAudit
 from tests.test_history import assert_private, tables
 
 pytestmark = pytest.mark.django_db
 
 BEFORE = {**ALL_FOUR, "reading-papers": 3}
 # session, user, completed audits (with tracks), the two snapshots, the later one's outside
-# views (#14)
+# views
 PROGRESS_QUERIES = 5
 SKILL_NAMES = {
     "python-and-pytorch": "Python and PyTorch",
@@ -86,7 +85,7 @@ def test_progress_needs_login(anon_client: Client) -> None:
 
 
 def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
     second = audit_again(owner_client, first, RESEARCH_UP)
@@ -134,9 +133,7 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
         assert f'<option value="{audit.public_id}" selected>' in html
 
 
-def test_a_drop_is_shown_as_down(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
-) -> None:
+def test_a_drop_is_shown_as_down(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
     audit_again(owner_client, first, {"python-and-pytorch": 1})
     found = page_tables(owner_client.get("/audits/progress/"))
@@ -145,7 +142,7 @@ def test_a_drop_is_shown_as_down(
 
 
 def test_picking_two_audits_compares_those(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
     second = audit_again(owner_client, first, {"reading-papers": 5})
@@ -167,7 +164,7 @@ def test_picking_two_audits_compares_those(
 
 
 def test_audits_on_different_targets_say_so(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     make_audit(owner=owner, ratings=BEFORE, complete=True)
     make_audit(owner=owner, track="research-engineer", ratings=ALL_FOUR, complete=True)
@@ -184,7 +181,7 @@ def test_picking_an_audit_that_is_not_yours_to_compare_is_refused(
     owner: User,
     other_user: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     which: str,
 ) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
@@ -209,7 +206,7 @@ def test_picking_an_audit_that_is_not_yours_to_compare_is_refused(
 
 
 def test_fewer_than_two_completed_audits_explain_what_progress_needs(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     empty = owner_client.get("/audits/progress/")
     assert empty.status_code == 200
@@ -231,7 +228,7 @@ def test_another_users_audits_are_not_in_my_progress(
     owner: User,
     other_user: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     make_audit(owner=owner, ratings=BEFORE, complete=True)
     theirs = make_audit(owner=other_user, ratings=ALL_FOUR, complete=True)
@@ -260,7 +257,7 @@ def completed_copies(audit: Audit, count: int) -> None:
 def test_progress_query_count_is_flat(
     owner: User,
     owner_client: Client,
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
     django_assert_num_queries: Any,
     count: int,
 ) -> None:
@@ -289,7 +286,7 @@ def test_line_labels_never_print_over_each_other() -> None:
 
 
 def test_two_audits_on_one_day_are_told_apart(
-    owner: User, owner_client: Client, make_audit: Callable[..., Audit]
+    owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     first = make_audit(owner=owner, ratings=BEFORE, complete=True)
     second = audit_again(owner_client, first, {"reading-papers": 5})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,17 +12,15 @@ from django.test import Client, RequestFactory, override_settings
 
 from audits.models import Audit, Rating
 from audits.ratelimit import client_ip
-from tests.conftest import ALL_FOUR, PASSWORD, session_client_with
+from tests.conftest import ALL_FOUR, HX, PASSWORD, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-MakeAudit = Callable[..., Audit]
 SMALL = {"save": "2/m", "start": "2/h", "signup": "1/h", "password_reset": "1/d", "login": "3/h"}
 limits = override_settings(RATE_LIMITS=SMALL, RATE_LIMIT_ENABLED=True)
-HX = {"HX-Request": "true"}
 
 
 def assert_too_many(response: TestResponse, retry_after: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,9 @@ from django.test import Client
 from audits import reminders
 from audits.management.commands import send_reminders
 from audits.models import Audit
-from tests.conftest import session_client_with
+from tests.conftest import MakeAudit, session_client_with
 from tests.test_plan_pages import scientist_ratings
 
-MakeAudit = Callable[..., Audit]
 COMPLETED = datetime(2026, 1, 10, 9, tzinfo=UTC)
 DUE = date(2026, 2, 21)  # six weeks on
 

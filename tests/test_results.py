@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -16,9 +15,8 @@ from django.test import Client
 from audits.models import Audit
 from skillmap.guide import current_guide
 from skillmap.models import Level, MapRevision, Requirement, Skill, Track
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, HX, MakeAudit
 
-MakeAudit = Callable[..., Audit]
 HONEST_POINT = (
     "The point of rating honestly: a “2” you admit is a “2” we can fix in six weeks. "
     "A “2” you call a “4” becomes a rejection later."
@@ -162,9 +160,7 @@ def test_completing_over_htmx_redirects_the_browser(
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR)
 
-    response = owner_client.post(
-        f"/audits/{audit.public_id}/", {"action": "finish"}, headers={"HX-Request": "true"}
-    )
+    response = owner_client.post(f"/audits/{audit.public_id}/", {"action": "finish"}, headers=HX)
 
     assert response["HX-Redirect"] == results_url(audit)
     assert "HX-Request" in response["Vary"]

@@ -1,4 +1,4 @@
-"""Sharing an audit read-only, and outside views through one-use rate-me links (#14)."""
+"""Sharing an audit read-only, and outside views through one-use rate-me links."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -29,7 +28,7 @@ from audits.models import (
 )
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Skill
-from tests.conftest import session_client_with
+from tests.conftest import HX, MakeAudit, session_client_with
 from tests.test_audit_form import RESULTS
 from tests.test_export import EXPORT_QUERIES
 from tests.test_progress import PROGRESS_QUERIES
@@ -37,8 +36,6 @@ from tests.test_security_headers import assert_no_inline_code, assert_protective
 
 pytestmark = pytest.mark.django_db
 
-MakeAudit = Callable[..., Audit]
-HX = {"HX-Request": "true"}
 TRACK = "research-scientist"
 KB = 1024
 SECRET_NOTE = "I only skim the abstract"

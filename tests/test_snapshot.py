@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import caches
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum, TextField
 from django.db.models.functions import Cast, Length
@@ -22,7 +19,8 @@ from audits.models import Audit
 from skillmap import values
 from skillmap.guide import Guide, current_guide
 from skillmap.models import MapSnapshot
-from tests.conftest import ALL_FOUR
+from tests.conftest import ALL_FOUR, MakeAudit, fresh_process
+from tests.synthesize import synthesize
 from tests.test_scoring import skill_maps
 
 migration = importlib.import_module("audits.migrations.0007_one_map_snapshot_per_content")
@@ -78,7 +76,7 @@ def test_old_and_new_style_snapshots_read_the_same(
 
 @pytest.mark.django_db
 def test_audits_completed_against_the_same_map_share_one_copy(
-    make_audit: Callable[..., Audit],
+    make_audit: MakeAudit,
 ) -> None:
     first = make_audit(ratings=ALL_FOUR, complete=True)
     second = make_audit(track="interpretability", ratings=ALL_FOUR, complete=True)
@@ -92,7 +90,7 @@ def test_audits_completed_against_the_same_map_share_one_copy(
 def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
     """On `synthesize` data: the bytes a completed audit stores (its own snapshot and summary,
     and its share of the map snapshots), against a full copy of the map in each."""
-    call_command("synthesize", users=200, audits=1000, seed=7, verbosity=0)
+    synthesize(users=200, audits=1000, seed=7)
     completed = Audit.objects.filter(completed_at__isnull=False)
     count = completed.count()
 
@@ -114,7 +112,7 @@ def test_stored_bytes_per_completed_audit(capsys: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_snapshots_content_is_read_once_per_process(
-    owner: Any, owner_client: Any, make_audit: Callable[..., Audit]
+    owner: Any, owner_client: Any, make_audit: MakeAudit
 ) -> None:
     """Pages that read completed audits join their snapshot by name; its content is loaded only
     by a process that has not built its map yet (Audit.taken keeps it in the map's cache)."""
@@ -131,6 +129,6 @@ def test_a_snapshots_content_is_read_once_per_process(
             assert owner_client.get(url).status_code == 200, url
         return sum('"content"' in q["sql"] for q in captured.captured_queries)
 
-    caches["map"].clear()  # a fresh process
+    fresh_process()  # a fresh process
     assert content_reads(pages[0]) == 1
     assert [content_reads(url) for url in pages] == [0, 0, 0]

@@ -4,7 +4,6 @@ once per page, Django's filters as Django's engine applies them, and Django's le
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -14,11 +13,8 @@ from django.template.loader import get_template, render_to_string
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from audits.models import Audit
 from config.jinja2 import Block, Template
-from tests.conftest import ALL_FOUR
-
-MakeAudit = Callable[..., Audit]
+from tests.conftest import ALL_FOUR, MakeAudit
 
 
 def test_a_page_and_one_of_its_blocks_are_found_by_name() -> None:

@@ -1,4 +1,11 @@
-"""Fill the database with realistic synthetic users and audits, for benchmarks.
+"""Fill the database with realistic synthetic users and audits, for benchmarks and the tests
+that measure stored bytes; bench code, never loaded by the app. `make bench` runs it in the
+served database through the harness (scripts/bench.py):
+
+    manage.py shell --command "from tests.synthesize import synthesize; print(synthesize())"
+
+It also makes one known account, BENCH_USERNAME / BENCH_PASSWORD, that the bench signs in as:
+a fixed password, so only ever in a throwaway database.
 
 Reproducible (one `random.Random(seed)` drives everything, UUIDs included) and fast: rows go in
 with `bulk_create` in batches, one transaction per batch, and nothing is computed per row that
@@ -18,7 +25,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.management import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -66,43 +72,33 @@ def explicit_timestamps(*fields: Any) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-class Command(BaseCommand):
-    help = (
-        "Make synthetic users and audits (about 70% completed, with snapshots, summaries and "
-        "plans) "
-        f"plus one known user '{BENCH_USERNAME}' / '{BENCH_PASSWORD}' for benchmarks. "
-        "Needs the map (manage.py seed) and no earlier synthetic data."
-    )
+def synthesize(
+    users: int = 10_000,
+    audits: int = 50_000,
+    bench_audits: int = 50,
+    seed: int = 1,
+    batch_size: int = 2_000,
+) -> str:
+    """Make `users` synthetic users and `audits` audits of theirs or anonymous (about 70%
+    completed, with snapshots, summaries and plans), plus the bench user with `bench_audits`
+    audits (at least 2: one in progress, one completed). Needs the map (manage.py seed) and no
+    earlier synthetic data. Says what it made."""
+    if users < 0 or audits < 0 or bench_audits < 2:
+        raise ValueError("users and audits must be ≥ 0, bench_audits ≥ 2")
+    if audits and not users:
+        raise ValueError("audits need users to own them")
+    User = get_user_model()
+    if User.objects.filter(username=BENCH_USERNAME).exists():
+        raise ValueError(f"User '{BENCH_USERNAME}' exists: synthesize into a fresh database")
+    if not Track.objects.exists():
+        raise ValueError("No skills map: run manage.py seed first")
+    return _Synthesizer(seed, batch_size).run(users, audits, bench_audits)
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--users", type=int, default=10_000)
-        parser.add_argument(
-            "--audits", type=int, default=50_000, help="Audits of synthetic and anonymous users."
-        )
-        parser.add_argument(
-            "--bench-audits",
-            type=int,
-            default=50,
-            help=f"Audits owned by '{BENCH_USERNAME}', on top of --audits (at least 2).",
-        )
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--batch-size", type=int, default=2_000)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        users, audits, bench_audits = options["users"], options["audits"], options["bench_audits"]
-        if users < 0 or audits < 0 or bench_audits < 2:
-            raise CommandError("--users and --audits must be ≥ 0, --bench-audits ≥ 2")
-        if audits and not users:
-            raise CommandError("--audits needs --users to own them")
-        User = get_user_model()
-        if User.objects.filter(username=BENCH_USERNAME).exists():
-            raise CommandError(f"User '{BENCH_USERNAME}' exists: synthesize into a fresh database")
-        if not Track.objects.exists():
-            raise CommandError("No skills map: run manage.py seed first")
-
-        started = time.perf_counter()
-        self.rng = random.Random(options["seed"])
-        self.batch_size = options["batch_size"]
+class _Synthesizer:
+    def __init__(self, seed: int, batch_size: int) -> None:
+        self.rng = random.Random(seed)
+        self.batch_size = batch_size
         self.now = timezone.now()
         self.guide = current_guide()
         self.tracks = list(Track.objects.order_by("position", "id"))
@@ -110,6 +106,9 @@ class Command(BaseCommand):
         self.map_snapshot = MapSnapshot.objects.for_content(self.guide.content())
         self.summaries: dict[tuple[str, tuple[int, ...]], tuple[dict[str, Any], Any]] = {}
 
+    def run(self, users: int, audits: int, bench_audits: int) -> str:
+        started = time.perf_counter()
+        User = get_user_model()
         owner_ids = self._make_users(users)
         bench = User.objects.create_user(BENCH_USERNAME, password=BENCH_PASSWORD)
         User.objects.filter(pk=bench.pk).update(date_joined=self.now - YEAR)
@@ -129,12 +128,10 @@ class Command(BaseCommand):
         made, completed, ratings = self._make_audits(plan)
 
         seconds = time.perf_counter() - started
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"synthesize: {len(owner_ids) + 1} users ({user_seconds:.1f}s), {made} audits "
-                f"({completed} completed, {bench_audits} owned by '{BENCH_USERNAME}'), "
-                f"{ratings} ratings in {seconds:.1f}s"
-            )
+        return (
+            f"synthesize: {len(owner_ids) + 1} users ({user_seconds:.1f}s), {made} audits "
+            f"({completed} completed, {bench_audits} owned by '{BENCH_USERNAME}'), "
+            f"{ratings} ratings in {seconds:.1f}s"
         )
 
     def _summary(self, track_slug: str, values: tuple[int, ...]) -> tuple[dict[str, Any], Any]:
