@@ -22,8 +22,8 @@ from django.test import Client
 
 from audits import reminders
 from audits.models import REMINDER_ATTEMPTS, Audit
-from tests.servers import base_env, manage
 from tests.conftest import MakeAudit
+from tests.servers import base_env, manage
 from tests.test_reminders import DUE, mail_dir, reminded  # noqa: F401 - a fixture
 
 
