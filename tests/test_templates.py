@@ -56,9 +56,8 @@ def test_a_fragment_that_does_not_exist_is_not_found() -> None:
 
 
 def test_a_fragment_is_drawn_with_the_page_context() -> None:
-    html = render_to_string(
-        "audits/audit.html#lost", {"login_url": "/accounts/login/?next=/x/"}, RequestFactory().get("/")
-    )
+    context = {"login_url": "/accounts/login/?next=/x/"}
+    html = render_to_string("audits/audit.html#lost", context, RequestFactory().get("/"))
     assert html.startswith('<p id="panel-status"')
     assert "/accounts/login/?next=/x/" in html
     assert "<html" not in html  # the fragment alone, not the page
