@@ -165,24 +165,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# The site's pages are Jinja2 (config/jinja2.py says why); the admin's are Django's, with the
-# one override in templates/django/. Jinja2 is asked first, and has no admin templates.
+# One engine for the site and the admin: Django's, with its built-in partials for the htmx
+# fragments ("page.html#name") and its default cached loader.
 TEMPLATES = [
     {
-        "BACKEND": "config.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "config.jinja2.environment",
-            "context_processors": [
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    },
-    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates" / "django"],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from markupsafe import escape  # Jinja2 escapes as markupsafe does (&#39;, &#34;)
+from django.utils.html import escape
 
 from audits import plans
 from audits.models import Audit

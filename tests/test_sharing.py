@@ -16,7 +16,7 @@ from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from markupsafe import escape  # Jinja2 escapes as markupsafe does (&#39;, &#34;)
+from django.utils.html import escape
 
 from audits.models import (
     Audit,
