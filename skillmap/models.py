@@ -316,6 +316,16 @@ class MapSnapshot(models.Model):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class StepQuerySet(models.QuerySet["Step"]):
+    def serving(self, track: Track) -> StepQuerySet:
+        """The steps a plan for this track may list: those naming it, and those naming no
+        track (they serve every track)."""
+        return self.filter(Q(tracks=track) | Q(tracks__isnull=True)).distinct()
+
+    def for_every_track(self) -> StepQuerySet:
+        return self.filter(tracks__isnull=True)
+
+
 class StepManager(models.Manager["Step"]):
     def get_by_natural_key(self, skill_slug: str, position: int) -> Step:
         return self.get(skill__slug=skill_slug, position=position)
@@ -324,7 +334,8 @@ class StepManager(models.Manager["Step"]):
 class Step(models.Model):
     """A concrete thing to do to raise one skill: the app's own suggestion, never the guide's.
 
-    The six-week plan (audits.plans) lists the steps whose rating range fits a person's rating.
+    The six-week plan (audits.plans) lists the steps that serve the person's target track and
+    whose rating range fits their rating.
     """
 
     class Kind(models.TextChoices):
@@ -335,9 +346,23 @@ class Step(models.Model):
         SHIP = "ship", "Ship"
 
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="steps")
-    title = models.CharField(max_length=200, help_text="In the imperative: “Build …”, “Write …”.")
+    title = models.CharField(
+        max_length=200,
+        help_text="In the imperative: “Build …”, “Write …”. Shown as the step’s heading in a "
+        "person’s six-week plan and in the re-audit reminder email.",
+    )
     done_when = models.CharField(
-        "done when", max_length=300, help_text="One observable sentence: what “done” looks like."
+        "done when",
+        max_length=300,
+        help_text="One observable sentence: what “done” looks like. Shown under the title in "
+        "the plan (“Done when: …”) and in the reminder email.",
+    )
+    tracks = models.ManyToManyField(
+        Track,
+        blank=True,
+        related_name="steps",
+        help_text="The career tracks this step serves: a plan for a target track lists only "
+        "steps that serve it. None ticked: every track.",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     hours = models.PositiveSmallIntegerField(help_text="An honest estimate, in hours.")
@@ -352,7 +377,7 @@ class Step(models.Model):
         null=True, blank=True, help_text="Suits ratings up to this (1–5); empty: up to 5."
     )
 
-    objects = StepManager()
+    objects = StepManager.from_queryset(StepQuerySet)()
 
     class Meta:
         ordering = ["skill", "position", "id"]
