@@ -153,6 +153,13 @@ class StepForm(forms.ModelForm):
             "tracks": forms.CheckboxSelectMultiple,
         }
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        builds_on = cleaned.get("builds_on")
+        if builds_on is not None and self.instance.pk and builds_on.pk == self.instance.pk:
+            self.add_error("builds_on", "A step cannot build on itself.")
+        return cleaned
+
 
 STEP_FIELDS = [
     "skill",
@@ -164,6 +171,8 @@ STEP_FIELDS = [
     "url",
     ("min_rating", "max_rating"),
     "tracks",
+    ("needs_gpu", "weekly"),
+    "builds_on",
 ]
 
 
@@ -195,7 +204,9 @@ class ServesTrackFilter(admin.SimpleListFilter):
 class StepInline(admin.StackedInline):
     model = Step
     form = StepForm
-    fields = [f for f in STEP_FIELDS if f != "skill"]
+    # What it builds on is chosen on the step's own page: a list of every step in each of a
+    # skill's inline forms would be long and slow.
+    fields = [f for f in STEP_FIELDS if f not in ("skill", "builds_on")]
     extra = 0
 
 
@@ -222,8 +233,17 @@ class SkillAdmin(ChangesMap, admin.ModelAdmin):
 class StepAdmin(ChangesMap, admin.ModelAdmin):
     form = StepForm
     fields = STEP_FIELDS
-    list_display = ["title", "skill", "served_tracks", "hours", "rating_range", "position"]
-    list_filter = ["skill", ServesTrackFilter, "kind"]
+    list_display = [
+        "title",
+        "skill",
+        "served_tracks",
+        "hours",
+        "rating_range",
+        "needs_gpu",
+        "weekly",
+        "position",
+    ]
+    list_filter = ["skill", ServesTrackFilter, "kind", "needs_gpu"]
     list_select_related = ["skill"]
     search_fields = ["title", "done_when"]
     ordering = ["skill__position", "skill_id", "position", "id"]

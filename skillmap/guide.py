@@ -124,6 +124,9 @@ def build_map() -> values.SkillMap:
             min_rating=st.min_rating,
             max_rating=st.max_rating,
             tracks=tuple(step_tracks.get(st.id, ())),
+            needs_gpu=st.needs_gpu,
+            builds_on=st.builds_on_id,
+            weekly=st.weekly,
         )
         for st in models.Step.objects.select_related("skill").order_by(
             "skill__position", "skill_id", "position", "id"

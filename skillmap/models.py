@@ -364,6 +364,27 @@ class Step(models.Model):
         help_text="The career tracks this step serves: a plan for a target track lists only "
         "steps that serve it. None ticked: every track.",
     )
+    needs_gpu = models.BooleanField(
+        "needs a GPU",
+        default=False,
+        help_text="Ticked if the step cannot be done on an ordinary laptop (a free cloud GPU "
+        "notebook will do). Say so in the title too: the plan shows the title.",
+    )
+    builds_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads_to",
+        help_text="The step this one assumes is done first, if any (the app's own reading).",
+    )
+    weekly = models.PositiveSmallIntegerField(
+        "weekly, over",
+        null=True,
+        blank=True,
+        help_text="For a step done a little each week (a reading log, weekly posts): over how "
+        "many weeks. Empty: done in one go.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     hours = models.PositiveSmallIntegerField(help_text="An honest estimate, in hours.")
     url = models.URLField(
@@ -384,6 +405,9 @@ class Step(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["skill", "position"], name="one_step_per_position"),
             models.CheckConstraint(condition=Q(hours__gte=1), name="step_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(weekly__isnull=True) | Q(weekly__gte=2), name="step_weekly_two_or_more"
+            ),
             models.CheckConstraint(
                 condition=Q(min_rating__isnull=True) | Q(min_rating__gte=1, min_rating__lte=5),
                 name="step_min_rating_1_to_5",

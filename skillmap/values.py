@@ -159,6 +159,11 @@ class Step:
     # The tracks (slugs) it serves; none means every track. Maps stored before steps named
     # tracks have no such key, and their steps read as serving every track.
     tracks: tuple[str, ...] = ()
+    # Needs more than a laptop; the id of the step it assumes done first; spread over this
+    # many weeks. Maps stored before these were kept read as False / None / None.
+    needs_gpu: bool = False
+    builds_on: int | None = None
+    weekly: int | None = None
 
     def suits(self, rating: int) -> bool:
         low = self.min_rating if self.min_rating is not None else 1
