@@ -10,7 +10,7 @@ serve tracks, for databases seeded before; the same content as the seed fixture.
 - Steps name the tracks they serve, with policy, field-building, interpretability and alignment
   steps added; each link was checked by the content review (tests/data/checked_links.txt).
 
-Only what still stands as seeded is rewritten: a question, description, level, cell or step
+Only what still stands as seeded is rewritten (so running it twice changes nothing): a question, description, level, cell or step
 whose words staff have changed keeps them (a step keeps its words but gets its tracks, and
 moves to its new place). A seeded step staff deleted stays deleted; steps staff added keep
 their order after the seeded ones. A database with no map yet is left to `manage.py seed`.
@@ -2575,6 +2575,8 @@ def _cells(apps, db, skills):
 def _steps(apps, db, skills):
     Step = apps.get_model("skillmap", "Step")
     Track = apps.get_model("skillmap", "Track")
+    if Step.tracks.through.objects.using(db).exists():
+        return  # steps already name their tracks: staff's arrangement (or this, run before)
     tracks = {t.slug: t for t in Track.objects.using(db)}
     seeded = {(s["skill"], s["position"]): s for s in SEEDED_STEPS}
     existing = {
