@@ -161,7 +161,7 @@ class StepForm(forms.ModelForm):
         return cleaned
 
 
-STEP_FIELDS = [
+STEP_FIELDS: tuple[str | tuple[str, ...], ...] = (
     "skill",
     "position",
     "title",
@@ -173,7 +173,7 @@ STEP_FIELDS = [
     "tracks",
     ("needs_gpu", "weekly"),
     "builds_on",
-]
+)
 
 
 class ServesTrackFilter(admin.SimpleListFilter):
@@ -206,7 +206,7 @@ class StepInline(admin.StackedInline):
     form = StepForm
     # What it builds on is chosen on the step's own page: a list of every step in each of a
     # skill's inline forms would be long and slow.
-    fields = [f for f in STEP_FIELDS if f not in ("skill", "builds_on")]
+    fields = tuple(f for f in STEP_FIELDS if f not in ("skill", "builds_on"))
     extra = 0
 
 

@@ -286,7 +286,8 @@ class SkillMap:
             ),
             rules=data.get("rules", 1),
             steps=tuple(
-                Step(**{**st, "tracks": tuple(st.get("tracks", ()))}) for st in data.get("steps", ())
+                Step(**{**st, "tracks": tuple(st.get("tracks", ()))})
+                for st in data.get("steps", ())
             ),
         )
 

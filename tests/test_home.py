@@ -410,7 +410,7 @@ def test_query_counts_stay_flat_with_ten_times_the_map(
     assert (Track.objects.count(), Requirement.objects.count(), Skill.objects.count()) == (
         70,
         280,
-        56,
+        57,
     )
 
     _assert_counts(anon_client, tracks[-1].slug, django_assert_num_queries)

@@ -332,7 +332,7 @@ def test_the_panel_says_what_measures_each_cell_and_links_what_would(
     # literacy by AI literacy.
     assert "by Experiments and rigour" in panel
     assert "by Reading papers and Experiments and rigour" not in panel
-    assert 'rate AI literacy</a>' in panel
+    assert "rate AI literacy</a>" in panel
     assert (
         'not measured yet:</span> <a href="#skill-law-econ-and-policy">rate Law, econ, IR and '
         "policy</a>"

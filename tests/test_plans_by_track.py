@@ -228,7 +228,9 @@ def test_fewer_than_three_fitting_are_made_up_only_from_the_targets_steps_above_
 def test_an_old_plan_reads_as_it_was_stored(seeded_map: SkillMap) -> None:
     """A plan is stored as step ids; reading it never re-chooses them, so a plan made before
     steps named tracks shows the same steps, whatever they serve now."""
-    assessment = assess(seeded_map, "policy-and-governance", _rated(seeded_map, "policy-and-governance"))
+    assessment = assess(
+        seeded_map, "policy-and-governance", _rated(seeded_map, "policy-and-governance")
+    )
     other = next(s for s in seeded_map.steps if s.tracks and not s.serves("policy-and-governance"))
     stored = {"hours": 5, "steps": [{"id": other.id, "skill": other.skill, "weeks": [[1, 1]]}]}
     plan = plans.read(stored, seeded_map, assessment)

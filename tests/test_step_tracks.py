@@ -58,7 +58,13 @@ def test_a_step_naming_no_track_serves_every_track() -> None:
 
 @pytest.mark.parametrize(
     ("low", "high", "rating", "remedial"),
-    [(1, 2, 3, True), (1, 3, 3, False), (None, None, 5, False), (3, None, 1, False), (1, 3, 4, True)],
+    [
+        (1, 2, 3, True),
+        (1, 3, 3, False),
+        (None, None, 5, False),
+        (3, None, 1, False),
+        (1, 3, 4, True),
+    ],
 )
 def test_a_step_is_remedial_only_for_ratings_above_its_range(
     low: int | None, high: int | None, rating: int, remedial: bool
@@ -180,7 +186,9 @@ def test_a_track_editor_sets_a_steps_tracks_and_pages_follow_at_once(
     url = f"/admin/skillmap/step/{step.pk}/change/"
     data = form_data(editor_client, url, "step_form")
     assert "tracks" not in data  # none ticked: every track
-    policy, fields = (Track.objects.get(slug=s) for s in ("policy-and-governance", "field-building-and-comms"))
+    policy, fields = (
+        Track.objects.get(slug=s) for s in ("policy-and-governance", "field-building-and-comms")
+    )
     data["tracks"] = [str(policy.pk), str(fields.pk)]
     before = (MapRevision.current(), current_guide().digest)
 
@@ -252,9 +260,7 @@ def _checked_links() -> dict[str, str]:
 def test_every_steps_link_is_one_the_review_checked() -> None:
     checked = _checked_links()
     fixture = json.loads(FIXTURE.read_text())
-    in_fixture = {
-        row["fields"]["url"] for row in fixture if row["model"] == "skillmap.step"
-    } - {""}
+    in_fixture = {row["fields"]["url"] for row in fixture if row["model"] == "skillmap.step"} - {""}
     in_database = set(Step.objects.exclude(url="").values_list("url", flat=True))
     in_migration = {s["url"] for s in REVISED.STEPS} - {""}
     assert in_fixture, "the seed has no linked steps"

@@ -137,7 +137,12 @@ def test_the_revision_keeps_a_step_staff_have_edited_and_one_they_added() -> Non
     edited = Step.objects.get(skill__slug="reading-papers", position=3)  # the reading log
     Step.objects.filter(pk=edited.pk).update(title="Staff's own title")
     added = Step.objects.create(
-        skill=edited.skill, position=7, title="Staff's own step", done_when="x", kind="read", hours=1
+        skill=edited.skill,
+        position=7,
+        title="Staff's own step",
+        done_when="x",
+        kind="read",
+        hours=1,
     )
 
     revised.forwards(apps, EDITOR)
