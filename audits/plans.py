@@ -15,8 +15,9 @@ How it is built:
 - Focus cells: the target track's hired-on cells that have a gap, largest first; then its other
   cells with a gap, largest first.
 - For each, the skills that measure it and fall short of its target, weakest first; for each such
-  skill, three steps that serve the target track (Step.serves): the first three by position whose
-  rating range fits the person's rating. Where fewer than three fit, the nearest steps above the
+  skill, three steps that serve the target track (Step.serves) and whose rating range fits the
+  person's rating: those written for the fewest tracks first (the target's own before the ones
+  every track shares), then by position; listed by position. Where fewer than three fit, the nearest steps above the
   rating (by how far their range starts above it) make it up to three; a step for ratings below
   the person's (remedial) is never listed, so someone at 4 is never sent back to a tutorial.
   Where the target's steps run out, the skill gets fewer than three. Three keeps the plan a plan,
@@ -63,14 +64,20 @@ def choose_steps(
     skill_map: SkillMap, skill_slug: str, rating: int, track_slug: str | None = None
 ) -> tuple[Step, ...]:
     """Up to three steps for this skill at this rating, by position: those that serve the
-    target track (any track if none is given) and suit the rating, made up with the nearest
-    ones above it. Never one for ratings below this (remedial)."""
+    target track (any track if none is given) and suit the rating, the target's most specific
+    first, made up with the nearest ones above it. Never one for ratings below this
+    (remedial)."""
     steps = [
         s
         for s in skill_map.steps_for(skill_slug)
         if (track_slug is None or s.serves(track_slug)) and not s.remedial_for(rating)
     ]
-    fitting = [s for s in steps if s.suits(rating)][:STEPS_PER_SKILL]
+    fitting = [s for s in steps if s.suits(rating)]
+    if track_slug is not None:
+        # The target's own steps first: one written for few tracks (a policy brief for Policy)
+        # says more to this person than one for every track (a personal site).
+        fitting.sort(key=lambda s: (len(s.tracks) or len(skill_map.tracks), s.position))
+    fitting = sorted(fitting[:STEPS_PER_SKILL], key=lambda s: s.position)
     if len(fitting) < STEPS_PER_SKILL:
 
         def distance(step: Step) -> int:

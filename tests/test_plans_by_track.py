@@ -18,6 +18,7 @@ from tests.test_plan import TRACKS, assess, draw_ratings
 
 pytestmark = pytest.mark.django_db
 
+TRACKS_EXCEPT_FIELD_BUILDING = tuple(t for t in TRACKS if t != "field-building-and-comms")
 CODING = ("python-and-pytorch", "deep-learning-and-transformers")
 LITERACY_TRACKS = ("policy-and-governance", "field-building-and-comms")
 
@@ -184,6 +185,30 @@ def test_a_step_serving_another_track_is_never_listed_even_when_it_fits_best(
         "Step 2",
         "Step 3",
     ]
+
+
+def test_the_targets_own_steps_come_before_those_every_track_shares(
+    seeded_map: SkillMap,
+) -> None:
+    skill_map = _map_with(
+        seeded_map,
+        "career-and-communication",
+        [
+            {"min_rating": 1, "max_rating": 3},  # every track
+            {"min_rating": 1, "max_rating": 3, "tracks": ("policy-and-governance",)},
+            {"min_rating": 1, "max_rating": 3},  # every track
+            {"min_rating": 2, "max_rating": 3, "tracks": TRACKS_EXCEPT_FIELD_BUILDING},
+            {
+                "min_rating": 2,
+                "max_rating": 4,
+                "tracks": ("policy-and-governance", "interpretability"),
+            },
+        ],
+    )
+    chosen = plans.choose_steps(skill_map, "career-and-communication", 2, "policy-and-governance")
+    # The policy-only and the two-track step, then the six-track one over those for all seven;
+    # listed by position.
+    assert [s.title for s in chosen] == ["Step 2", "Step 4", "Step 5"]
 
 
 @pytest.mark.parametrize("rating", [4, 5])
