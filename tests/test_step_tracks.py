@@ -269,3 +269,19 @@ def test_every_steps_link_is_one_the_review_checked() -> None:
     assert not in_database - set(checked), "links in the database that no review checked"
     for url in in_fixture:
         assert url.startswith("https://"), url
+
+
+STEP_CHANGE_QUERIES = 9
+
+
+def test_a_steps_page_asks_a_fixed_number_of_questions(
+    editor_client: Client, django_assert_num_queries: Any
+) -> None:
+    # The session, the user, the step with its tracks (one prefetch), their own and their
+    # group's permissions, and the choices: skills, tracks, and the steps it may build on.
+    step = Step.objects.filter(tracks__isnull=False).first()
+    assert step is not None
+    url = f"/admin/skillmap/step/{step.pk}/change/"
+    editor_client.get(url)
+    with django_assert_num_queries(STEP_CHANGE_QUERIES):
+        assert editor_client.get(url).status_code == 200
