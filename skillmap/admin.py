@@ -209,6 +209,9 @@ class StepInline(admin.StackedInline):
     fields = tuple(f for f in STEP_FIELDS if f not in ("skill", "builds_on"))
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
+        return super().get_queryset(request).prefetch_related("tracks")
+
 
 @admin.register(Bucket)
 class BucketAdmin(ChangesMap, admin.ModelAdmin):

@@ -284,8 +284,7 @@ def test_every_skill_a_track_is_measured_by_has_a_step_for_it_at_every_short_rat
     seeded_map: SkillMap,
 ) -> None:
     """No gap is left without something to do: for each cell, each skill measuring it and each
-    rating below the cell's target, the target's steps offer at least one that is not
-    remedial."""
+    rating below the cell's target, the target's own steps make a full three, none remedial."""
     for track in seeded_map.tracks:
         for cell in track.cells:
             level = cell.target_level
@@ -294,7 +293,7 @@ def test_every_skill_a_track_is_measured_by_has_a_step_for_it_at_every_short_rat
             for skill in seeded_map.measuring(cell):
                 for rating in range(1, level.target):
                     chosen = plans.choose_steps(seeded_map, skill.slug, rating, track.slug)
-                    assert chosen, (track.slug, skill.slug, rating)
+                    assert len(chosen) == plans.STEPS_PER_SKILL, (track.slug, skill.slug, rating)
 
 
 @settings(deadline=None)
