@@ -17,9 +17,10 @@ How it is built:
 - For each, the skills that measure it and fall short of its target, weakest first; for each such
   skill, three steps that serve the target track (Step.serves) and whose rating range fits the
   person's rating: those written for the fewest tracks first (the target's own before the ones
-  every track shares), then by position; listed by position. Where fewer than three fit, the nearest steps above the
-  rating (by how far their range starts above it) make it up to three; a step for ratings below
-  the person's (remedial) is never listed, so someone at 4 is never sent back to a tutorial.
+  every track shares), then by position; listed by position. Where fewer than three fit, the
+  nearest steps above the rating (by how far their range starts above it) make it up to three;
+  a step for ratings below the person's (remedial) is never listed, so someone at 4 is never
+  sent back to a tutorial.
   Where the target's steps run out, the skill gets fewer than three. Three keeps the plan a plan,
   not a catalogue; the next audit, at the new rating, picks the next three.
 - Scheduling: in that order, each step is placed in the next free hours of weeks 1-6 if it fits in
