@@ -202,13 +202,15 @@ def revoke_link(request: HtmxHttpRequest, public_id: UUID, link_id: int, kind: s
     audit = get_audit_for_visitor(request, public_id)
     links = link_kind.model.objects.filter(audit=audit).revocable()
     link = get_object_or_404(links, pk=link_id)
+    assert isinstance(link, ShareLink | RatingRequest)
     if request.POST.get("confirm") != "yes":
-        asking = {f"confirm_{kind}": link, f"confirm_{kind}_name": link_name(link)}
+        asking: dict[str, Any] = {f"confirm_{kind}": link, f"confirm_{kind}_name": link_name(link)}
         return _sharing_page(request, audit, partial=link_kind.block, **asking)
     said = link_kind.revoked.format(name=link_name(link))
     link.revoke()
     if request.htmx:
-        return _sharing_page(request, audit, partial=link_kind.block, **{f"{kind}_done": said})
+        done: dict[str, Any] = {f"{kind}_done": said}
+        return _sharing_page(request, audit, partial=link_kind.block, **done)
     messages.success(request, said)
     return redirect(reverse("audits:share", args=[audit.public_id]) + f"#{link_kind.anchor}")
 
