@@ -290,8 +290,12 @@ def test_the_sharing_page_styles_apply_a_new_link_is_selected_and_copies_and_rev
     expect(field).to_be_focused()
     url = field.input_value()
     assert re.fullmatch(r"http://[^/]+/shared/[A-Za-z0-9_-]{43}/", url), url
-    selected = field.evaluate("e => [e.selectionStart, e.selectionEnd]")
-    assert selected == [0, len(url)]
+    # Selected once htmx has settled the swap (it focuses the autofocus field first).
+    page.wait_for_function(
+        "(n) => { const e = document.getElementById('new-share-link');"
+        " return e.selectionStart === 0 && e.selectionEnd === n; }",
+        arg=len(url),
+    )
     whole = field.evaluate("e => [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth]")
     assert whole[0] <= whole[1] + 1 and whole[2] <= whole[3] + 1, whole  # nothing hidden
     new_link = page.locator(".new-link")
@@ -304,6 +308,7 @@ def test_the_sharing_page_styles_apply_a_new_link_is_selected_and_copies_and_rev
     assert page.evaluate("navigator.clipboard.readText()") == url
     expect(page.locator("#share-links tbody th").first).to_have_text("for my mentor")
     assert tools.sideways_overflow(page) is None
+    assert tools.clipped_tables(page) == []  # each link a card on a phone
     documents[f"new link ({size})"] = page.content()
     assert_axe_clean(page, "a new link")
 
