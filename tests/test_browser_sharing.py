@@ -320,6 +320,7 @@ def test_the_sharing_page_styles_apply_a_new_link_is_selected_and_copies_and_rev
     documents[f"confirm revoke ({size})"] = page.content()
     assert_axe_clean(page, "the confirm step")
     page.get_by_role("button", name="Yes, revoke it").click()
+    expect(page.locator(".link-done")).to_be_focused()  # where the removed button was
     expect(page.locator(".link-done")).to_contain_text("“for my mentor”")
     expect(page.locator(".link-done")).to_contain_text("is revoked")
     expect(page.get_by_text("No live links.")).to_be_visible()

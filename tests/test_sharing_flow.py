@@ -125,7 +125,8 @@ def test_revoking_asks_to_confirm_then_says_what_happened(
     said = "The share link “for my mentor”, made "
     if htmx:
         assert done_response.status_code == 200
-        assert '<p class="link-done" role="status">' + said in done_response.content.decode()
+        done_html = done_response.content.decode()
+        assert '<p class="link-done" role="status" tabindex="-1" autofocus>' + said in done_html
     else:
         assert done_response.status_code == 302
         assert done_response["Location"].endswith("/share/#share-links")
