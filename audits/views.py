@@ -44,6 +44,7 @@ from audits.models import (
     AuditIncomplete,
     Rating,
     RatingRequest,
+    StepDone,
     Taken,
 )
 from audits.plan_context import plan_context, steps_and_moves
@@ -359,7 +360,8 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = Audit.objects.listing(request.user).order_by("-created_at", "-id")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
-    rows = [_history_row(a) for a in page.object_list]
+    done = set(StepDone.objects.of_owner(request.user).values_list("step_id", flat=True))
+    rows = [_history_row(a, done) for a in page.object_list]
     return render(request, "audits/history.html", {"page": page, "rows": rows})
 
 
@@ -368,7 +370,7 @@ def _when(moment: datetime) -> tuple[str, str]:
     return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def _history_row(audit: Audit) -> dict[str, Any]:
+def _history_row(audit: Audit, steps_done: set[int]) -> dict[str, Any]:
     """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
     started_iso, started = _when(audit.created_at)
     done = _when(audit.completed_at) if audit.completed_at else None
@@ -379,7 +381,7 @@ def _history_row(audit: Audit) -> dict[str, Any]:
         "started_iso": started_iso,
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
-        "steps": _steps_done(audit),
+        "steps": _steps_done(audit, steps_done),
         "open_url": reverse("audits:results", args=ids) if done else audit.get_absolute_url(),
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
@@ -390,9 +392,10 @@ def _history_row(audit: Audit) -> dict[str, Any]:
     }
 
 
-def _steps_done(audit: Audit) -> str:
-    """ "4 of 9 steps done", from the plan stored on the row (no snapshot is read)."""
-    done, listed = audit.steps_done
+def _steps_done(audit: Audit, steps_done: set[int]) -> str:
+    """ "4 of 9 steps done", from the plan stored on the row and the person's done steps (no
+    snapshot is read)."""
+    done, listed = audit.steps_done(steps_done)
     return f"{done} of {listed} steps done" if listed else ""
 
 
@@ -465,7 +468,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
-            "plan_moves": steps_and_moves(earlier, before, after),
+            "plan_moves": steps_and_moves(earlier, later, before, after),
         }
     )
     if (later_assessment := after.assessment()) is not None:  # the later audit's outside views

@@ -158,6 +158,10 @@ class Step:
     # The ratings it suits (inclusive); None: no bound on that side.
     min_rating: int | None = None
     max_rating: int | None = None
+    # The id of the step it assumes done first; spread over this many weeks. (The content
+    # branch fills these from the Step model; until then every step reads None / None.)
+    builds_on: int | None = None
+    weekly: int | None = None
 
     def suits(self, rating: int) -> bool:
         low = self.min_rating if self.min_rating is not None else 1

@@ -46,8 +46,8 @@ SHARE_PAGE = 5
 # Making a link: the count of live links (at most 20), the page's five and the insert.
 SHARE_CREATE = 7
 # What a share link opens, for a visitor with no session: the link with its audit and map,
-# and the last-opened stamp.
-SHARED = 2
+# the last-opened stamp and the owner's ticks on the plan.
+SHARED = 3
 # A rate-me form: the request with its audit and map. Sending it: that, then in one
 # transaction (a savepoint inside the test's own) the conditional UPDATE that claims the
 # request and the outside view's insert.
