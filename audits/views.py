@@ -52,7 +52,7 @@ from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
 
-EXPORT_FORMAT = "skillmap-audits/2"
+EXPORT_FORMAT = "skillmap-audits/3"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -525,14 +525,39 @@ def _outside_views(audit: Audit) -> list[dict[str, Any]]:
     ]
 
 
+def _exported_plan(audit: Audit, done: dict[int, datetime]) -> dict[str, Any] | None:
+    """A completed audit's plan: hours a week, and each step (titled from the audit's own map)
+    with its weeks and when the person marked it done (null: not done)."""
+    if audit.plan is None:
+        return None
+    skill_map = audit.taken().guide.map
+    steps = []
+    for item in audit.plan.get("steps", ()):
+        step = skill_map.step(item["id"])
+        steps.append(
+            {
+                "id": item["id"],
+                "skill": item["skill"],
+                "title": step.title if step else "",
+                "weeks": item["weeks"],
+                "done_at": done.get(item["id"]),
+            }
+        )
+    return {"hours_a_week": audit.plan.get("hours"), "steps": steps}
+
+
 @login_required
 @require_safe
 def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything: each audit with its ratings and, once completed, its snapshot."""
+    """Everything: each audit with its ratings and, once completed, its snapshot and plan; the
+    steps the person has done, with when."""
+    ticks = StepDone.objects.of_owner(request.user).order_by("done_at", "step_id")
+    done = dict(ticks.values_list("step_id", "done_at"))
     data = {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now(),
         "user": request.user.get_username(),
+        "steps_done": [{"step": step, "done_at": when} for step, when in done.items()],
         "audits": [
             {
                 "id": str(a.public_id),
@@ -553,6 +578,9 @@ def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
                 "summary": a.summary,
                 "snapshot": a.taken().as_dict() if a.is_complete else None,
+                "plan": _exported_plan(a, done),
+                "remind": a.remind,
+                "reminded_at": a.reminded_at,
                 # Other people's ratings of this audit, beside the owner's own.
                 "outside_views": _outside_views(a),
             }
@@ -573,6 +601,8 @@ CSV_COLUMNS = [
     "status",
     "created_at",
     "completed_at",
+    "plan_hours_a_week",
+    "remind",
     "skill",
     "skill_name",
     "bucket",
@@ -592,6 +622,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for a in _export_audits(request):
+        plan_cells = [(a.plan or {}).get("hours", ""), "yes" if a.remind else "no"]
         for r in a.ratings.all():
             row = [
                 a.public_id,
@@ -599,6 +630,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "completed" if a.is_complete else "in progress",
                 a.created_at.isoformat(),
                 a.completed_at.isoformat() if a.completed_at else "",
+                *plan_cells,
                 r.skill.slug,
                 r.skill.name,
                 r.skill.bucket.slug,
@@ -617,6 +649,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "completed",
                     a.created_at.isoformat(),
                     a.completed_at.isoformat() if a.completed_at else "",
+                    *plan_cells,
                     skill.slug,
                     skill.name,
                     skill.bucket,
