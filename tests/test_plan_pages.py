@@ -120,6 +120,16 @@ def test_results_page_shows_the_plan_as_the_apps_own_steps(
     assert sum(map(int, weeks)) == int(total.group(1)) > 0
     assert "Re-audit on" in section and "Add the re-audit to my calendar" in section
     assert len(html.encode()) <= PAGE_BYTES
+    # Beside each skill, what six weeks can realistically move (plans.realistic_move).
+    assert "Six weeks at 5 hours a week can realistically move it: a start on a gap of 3." in (
+        section
+    )
+    assert "a point takes about 20 hours of practice" in section
+    # The week table names its steps, not only their numbers.
+    first = done_audit.taken().guide.map.step(ids[0])
+    assert first is not None
+    week_one = re.search(r'<th scope="row">Week 1</th><td>(.*?)</td>', section, re.S)
+    assert week_one is not None and escape(first.title) in week_one.group(1)
 
 
 def test_later_edits_to_steps_never_change_a_past_plan(
