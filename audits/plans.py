@@ -101,11 +101,11 @@ def realistic_move(gap: int, hours: int) -> str:
     The rule (the app's own rule of thumb, not the guide's): a point of a 1-5 self-rating takes
     about HOURS_PER_POINT hours of deliberate work, and no more than one point moves in six
     weeks, whatever the hours (a rating says what you can do unaided, and that settles slowly).
-    So: no hours, "nothing yet"; under HOURS_PER_POINT, "a start on a gap of N" (or "a start on
-    it" for a gap of 1); at or over, "about one point" (and "the gap of 1, closed", where it is
-    the whole gap)."""
+    So: no hours, "nothing in these six weeks"; under HOURS_PER_POINT, "a start on a gap of N"
+    (or "a start on it" for a gap of 1); at or over, "about one point" (and "the gap of 1,
+    closed", where it is the whole gap)."""
     if hours <= 0:
-        return "nothing yet: its steps come after these six weeks"
+        return "nothing in these six weeks: its steps come after them"
     if hours < HOURS_PER_POINT:
         return "a start on it" if gap <= 1 else f"a start on a gap of {gap}"
     if gap <= 1:
@@ -347,8 +347,9 @@ class SkillPlan:
 
     @property
     def hours(self) -> int:
-        """The hours the six weeks give this skill's open steps."""
-        return sum(p.scheduled_hours for p in self.steps if not p.done)
+        """The hours this plan's six weeks give the skill (its steps done since included; those
+        done before the plan was made have none)."""
+        return sum(p.scheduled_hours for p in self.steps)
 
     @property
     def realistic(self) -> str:

@@ -146,7 +146,8 @@ def test_a_tick_with_javascript_keeps_undo_focus_and_says_so(
     assert track is not None
     audit = make_audit(ratings={s.slug: 3 for s in skill_map.questions_for(track)}, complete=True)
     first = audit.plan["steps"][0]["id"]
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 844})
+    size = {"width": width, "height": 844}
+    context = browser.new_context(base_url=live_server.url, viewport=size)
     context.set_default_timeout(TIMEOUT_MS)
     context.add_cookies([anonymous_cookie([audit], live_server.url)])
     watched = watch(context.new_page())
