@@ -203,3 +203,21 @@ def test_deleting_the_account_deletes_its_ticks(owner: User, make_audit: MakeAud
     audit.tick(audit.plan["steps"][0]["id"], True)  # type: ignore[index]
     owner.delete()
     assert not StepDone.objects.exists()
+
+
+def test_the_reminder_lists_only_steps_not_done_on_any_plan(
+    owner: User, make_audit: MakeAudit
+) -> None:
+    from audits import reminders
+
+    first = make_audit(owner=owner, ratings=scientist_ratings(), complete=True)
+    second = make_audit(owner=owner, ratings=scientist_ratings(), complete=True)
+    step = first.plan["steps"][0]["id"]  # type: ignore[index]
+    second.tick(step, True)  # done on the other plan
+    title = first.taken().guide.map.step(step).title  # type: ignore[union-attr]
+
+    body = reminders.message(fresh(first), "https://example.com").body
+    assert "Steps still open in your plan" in body
+    assert title not in body
+    first.tick(step, False)
+    assert title in reminders.message(fresh(first), "https://example.com").body
