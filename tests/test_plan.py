@@ -350,3 +350,32 @@ def test_a_map_without_steps_makes_a_plan_without_steps(seeded_map: SkillMap) ->
 
     assert stored["steps"] == [] and plan.total == 0
     assert plan.cells  # the gaps are still there, with the ratings
+
+
+@settings(deadline=None)
+@given(data=st.data(), track_slug=st.sampled_from(TRACKS), hours=hours_a_week)
+def test_the_guides_plans_keep_prerequisites_and_weekly_rhythms(
+    seeded_map: SkillMap, data: st.DataObject, track_slug: str, hours: int
+) -> None:
+    """On the seeded steps (with their builds-on and weekly rhythms): no step is scheduled
+    before, or without, the step it builds on, unless the person is rated past it; a weekly step
+    spreads over its weeks."""
+    ratings = draw_ratings(data, seeded_map, track_slug)
+    assessment = assess(seeded_map, track_slug, ratings)
+    plan = plans.read(plans.build(seeded_map, assessment, hours), seeded_map, assessment)
+    by_id = {p.step.id: p for p in plan.steps}
+    past = plans.prerequisites_met(seeded_map, ratings)
+    for p in plan.steps:
+        if not p.weeks:
+            continue
+        before = p.step.builds_on
+        if before is not None and before not in past:
+            assert before in by_id and by_id[before].weeks, (p.step.title, "without its base")
+            assert p.weeks[0][0] >= by_id[before].weeks[-1][0]
+        if p.step.weekly and p.step.weekly > 1:
+            assert len(p.weeks) == min(p.step.weekly, p.step.hours), p.step.title
+
+
+def test_the_seeded_map_has_steps_building_on_others_and_weekly(seeded_map: SkillMap) -> None:
+    assert any(s.builds_on for s in seeded_map.steps)
+    assert any(s.weekly for s in seeded_map.steps)
