@@ -167,6 +167,7 @@ def test_a_tick_with_javascript_keeps_undo_focus_and_says_so(
     expect(page.locator("#plan-announce")).to_have_text("Marked done.")
     expect(page.locator("#plan-announce")).to_have_attribute("aria-live", "polite")
     page.screenshot(path=f"/tmp/shots/loopplan/tick-{width}.png", full_page=False)
+    page.locator("#plan-schedule").screenshot(path=f"/tmp/shots/loopplan/weeks-{width}.png")
 
     with page.expect_response(lambda r: "/steps/" in r.url):
         page.keyboard.press("Enter")  # Undo, from the keyboard, where the focus was left
