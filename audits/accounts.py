@@ -26,7 +26,7 @@ from django.template import loader
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audits.forms import DeleteAccountForm, SignUpForm
-from audits.models import Audit
+from audits.models import Audit, StepDone
 from audits.ratelimit import rate_limited
 
 SESSION_AUDITS = "audit_ids"
@@ -92,7 +92,9 @@ def claim_session_audits(request: HttpRequest) -> int:
     ids = session_audit_ids(request)
     if not ids:
         return 0
-    claimed = Audit.objects.filter(owner=None, public_id__in=ids).update(owner=request.user)
+    anonymous = Audit.objects.filter(owner=None, public_id__in=ids)
+    StepDone.objects.claim(anonymous.values_list("pk", flat=True), request.user.pk)
+    claimed = anonymous.update(owner=request.user)
     request.session.pop(SESSION_AUDITS, None)
     return claimed
 

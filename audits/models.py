@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -15,8 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import scoring
-from audits.planning import Planned
+from audits import plans, scoring
 from skillmap.guide import Guide, snapshot_guide
 from skillmap.models import MapSnapshot, Skill, Track
 
@@ -74,8 +74,9 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         )
 
 
-class Audit(Planned, models.Model):
-    """One sitting of the self-audit, against a target track (its six-week plan: Planned)."""
+class Audit(models.Model):
+    """One sitting of the self-audit, against a target track; once completed, its six-week plan
+    (built by the pure audits.plans; the steps done are the person's: StepDone)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -110,6 +111,30 @@ class Audit(Planned, models.Model):
         blank=True,
         editable=False,
         help_text="Headline and bucket scores at completion, for history and progress pages.",
+    )
+
+    # --- The six-week plan and the re-audit reminder ---
+    plan = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The six-week plan made at completion: hours a week and the steps with their "
+        "weeks (audits.plans); which steps are done is the person's (StepDone). Null for audits "
+        "completed before plans.",
+    )
+    remind = models.BooleanField(
+        "email a reminder to re-audit",
+        default=False,
+        help_text="Only for signed-in owners with an email address; off by default.",
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the reminder was sent (once)."
+    )
+    reminder_failures = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Runs of send_reminders that failed to send it; at REMINDER_ATTEMPTS "
+        "(audits.reminders) it is no longer tried.",
     )
 
     objects = AuditQuerySet.as_manager()
@@ -260,7 +285,55 @@ class Audit(Planned, models.Model):
                 Rating(audit=fresh, skill_id=r.skill_id, value=r.value, note=r.note)
                 for r in self.ratings.all()
             )
+            if owner is None:  # an anonymous visitor's ticks are kept per audit: carry them
+                StepDone.objects.bulk_create(
+                    StepDone(audit=fresh, step_id=t.step_id, done_at=t.done_at)
+                    for t in StepDone.objects.filter(audit=self, owner=None)
+                )
         return fresh
+
+    # --- The plan ---
+
+    def ticks(self) -> dict[int, datetime]:
+        """{step id: when done} for the steps this audit's plan lists: the person's ticks, made
+        on any of their plans (one query; none without a plan)."""
+        ids = plans.step_ids(self.plan)
+        if not ids:
+            return {}
+        found = StepDone.objects.counting_for(self).filter(step_id__in=ids)
+        return dict(found.values_list("step_id", "done_at"))
+
+    def make_plan(self, taken: Taken, hours: int = plans.DEFAULT_HOURS) -> dict[str, Any] | None:
+        """A plan for these results: the steps this person has done are listed done, with no
+        hours, so the weeks go to new work."""
+        assessment = taken.assessment()
+        if assessment is None:
+            return None
+        done = StepDone.objects.counting_for(self).values_list("step_id", flat=True)
+        return plans.build(taken.guide.map, assessment, hours, set(done))
+
+    def replan(self, hours: int) -> None:
+        """Fit the plan to a new number of hours a week (1-40)."""
+        if not plans.valid_hours(hours):
+            raise ValueError(hours)
+        with transaction.atomic():
+            locked = (
+                Audit.objects.select_for_update(of=("self",))
+                .with_map_snapshot()
+                .get(pk=self.pk, completed_at__isnull=False)
+            )
+            self.plan = locked.make_plan(locked.taken(), hours)
+            Audit.objects.filter(pk=self.pk).update(plan=self.plan)
+
+    def tick(self, step_id: int, done: bool) -> None:
+        """Mark one of this plan's steps done or not, for the person: on every plan of theirs."""
+        if step_id not in plans.step_ids(self.plan):
+            raise StepNotInPlan(step_id)
+        StepDone.objects.mark(self, step_id, done)
+
+    def steps_done(self, done: Collection[int]) -> tuple[int, int]:
+        """(done, listed) from the stored plan and the person's done step ids: no map is read."""
+        return plans.progress(self.plan, done)
 
 
 class Rating(models.Model):
@@ -311,6 +384,114 @@ class Taken:
         """What history and progress pages keep of it, without the map."""
         assessment = self.assessment()
         return scoring.summary(assessment) if assessment else None
+
+
+class StepNotInPlan(Exception):
+    """The step is not one this audit's plan lists."""
+
+
+class StepDoneQuerySet(models.QuerySet["StepDone"]):
+    def counting_for(self, audit: Audit) -> StepDoneQuerySet:
+        """The ticks that count on this audit's plan: its owner's, on any audit; for an
+        anonymous audit, those made on it."""
+        if audit.owner_id is not None:
+            return self.filter(owner_id=audit.owner_id)
+        return self.filter(owner=None, audit=audit)
+
+    def of_owner(self, owner: AbstractBaseUser) -> StepDoneQuerySet:
+        return self.filter(owner=owner)
+
+    def mark(self, audit: Audit, step_id: int, done: bool) -> None:
+        """One statement either way. Ticking twice keeps the first date (the insert is
+        skipped on the unique constraint); undoing removes the person's tick everywhere."""
+        if not done:
+            self.counting_for(audit).filter(step_id=step_id).delete()
+            return
+        owned = audit.owner_id is not None
+        tick = StepDone(owner_id=audit.owner_id, audit=None if owned else audit, step_id=step_id)
+        StepDone.objects.bulk_create([tick], ignore_conflicts=True)
+
+    def claim(self, audit_ids: Iterable[int], owner_id: int | None) -> int:
+        """Anonymous audits just claimed by the owner: their ticks become the owner's. A step
+        ticked on both keeps the earlier date. How many ticks moved."""
+        if owner_id is None:
+            return 0
+        with transaction.atomic():
+            anonymous = list(self.filter(owner=None, audit_id__in=list(audit_ids)))
+            if not anonymous:
+                return 0
+            earliest: dict[int, datetime] = {}
+            for made in anonymous:
+                if made.step_id not in earliest or made.done_at < earliest[made.step_id]:
+                    earliest[made.step_id] = made.done_at
+            mine: dict[int, StepDone] = {
+                t.step_id: t for t in self.filter(owner_id=owner_id, step_id__in=earliest)
+            }
+            later = [t for t in mine.values() if earliest[t.step_id] < t.done_at]
+            for t in later:
+                t.done_at = earliest[t.step_id]
+            StepDone.objects.bulk_update(later, ["done_at"])
+            StepDone.objects.bulk_create(
+                StepDone(owner_id=owner_id, step_id=step, done_at=when)
+                for step, when in earliest.items()
+                if step not in mine
+            )
+            self.filter(pk__in=[made.pk for made in anonymous]).delete()
+            return len(anonymous)
+
+
+class StepDone(models.Model):
+    """A step of the plan a person has done: theirs, not one audit's, so it shows done on every
+    plan of theirs (a re-audit's plan schedules other work) and undoing it anywhere undoes it
+    everywhere. An anonymous visitor's ticks belong to the audit they were made on, until the
+    audit is claimed at sign-up or log-in (StepDoneQuerySet.claim).
+
+    `step_id` is the step's id as the map snapshots have it, not a foreign key: plans are read
+    from frozen maps, so a step staff later delete must still show done on the plans that
+    listed it (a foreign key would either take the tick with it or forbid the deletion)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="steps_done",
+    )
+    audit = models.ForeignKey(
+        Audit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only for an anonymous visitor: the audit it was ticked on.",
+    )
+    step_id = models.PositiveIntegerField(help_text="The step's id in the map snapshots.")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    objects = StepDoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "step_id"],
+                condition=Q(owner__isnull=False),
+                name="one_tick_per_person_and_step",
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "step_id"],
+                condition=Q(owner__isnull=True),
+                name="one_tick_per_anonymous_audit_and_step",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, audit__isnull=True)
+                | Q(owner__isnull=True, audit__isnull=False),
+                name="tick_is_a_persons_or_an_anonymous_audits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Step {self.step_id} done {self.done_at:%Y-%m-%d}"
 
 
 class AuditClosed(Exception):

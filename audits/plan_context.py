@@ -8,7 +8,7 @@ from typing import Any
 
 from audits import plans
 from audits.forms import HoursForm
-from audits.models import Audit, Taken
+from audits.models import Audit, StepDone, Taken
 from audits.scoring import Assessment
 from skillmap.values import Skill
 
@@ -26,10 +26,17 @@ def plan_context(
     honest point and the re-audit date. `editable`: the audit's own visitor, who may change
     hours, tick steps and download the calendar file (a page shown to anyone else passes False:
     the plan is then read-only)."""
-    plan = plans.read(audit.plan, taken.guide.map, assessment, taken.notes) if audit.plan else None
+    plan = (
+        plans.read(audit.plan, taken.guide.map, assessment, taken.notes, audit.ticks())
+        if audit.plan
+        else None
+    )
     hours = plan.hours if plan else plans.DEFAULT_HOURS
     return {
         "plan": plan,
+        "steps_done": plan.done if plan else 0,
+        "steps_listed": len(plan.steps) if plan else 0,
+        "hours_per_point": plans.HOURS_PER_POINT,
         "plan_editable": editable,
         "plan_cells": plan.cells if plan else _cells_without_plan(taken, assessment),
         "hours_form": hours_form or HoursForm(initial={"hours": hours}),
@@ -50,10 +57,14 @@ class StepsMoved:
     move: int | None  # the rating's change, None if not rated in both
 
 
-def steps_and_moves(earlier: Audit, before: Taken, after: Taken) -> dict[str, Any]:
-    """For the progress page: the steps ticked done in the earlier audit's plan, per skill, and
-    whether the skills with the most steps done are the ones whose rating moved the most."""
-    done = plans.done_by_skill(earlier.plan)
+def steps_and_moves(earlier: Audit, later: Audit, before: Taken, after: Taken) -> dict[str, Any]:
+    """For the progress page: the steps of the earlier audit's plan done by the time of the
+    later audit, per skill, and whether the skills with the most steps done are the ones whose
+    rating moved the most."""
+    ticks = StepDone.objects.counting_for(earlier)
+    if later.completed_at is not None:
+        ticks = ticks.filter(done_at__lte=later.completed_at)
+    done = plans.done_by_skill(earlier.plan, set(ticks.values_list("step_id", flat=True)))
     moves = {
         slug: after.ratings[slug] - value
         for slug, value in before.ratings.items()

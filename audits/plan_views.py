@@ -16,9 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from audits import plans, reminders
 from audits.accounts import get_audit_for_visitor
 from audits.forms import HoursForm
-from audits.models import Audit
+from audits.models import Audit, StepNotInPlan
 from audits.plan_context import PLAN, plan_context
-from audits.planning import StepNotInPlan
 from audits.ratelimit import rate_limited
 from audits.views import HtmxHttpRequest, results_page
 
@@ -58,7 +57,9 @@ def plan_hours(request: HtmxHttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @rate_limited("save")
 def tick(request: HtmxHttpRequest, public_id: UUID, step_id: int) -> HttpResponse:
-    """Tick a step of this audit's plan done (done=1) or not (done=0)."""
+    """Tick a step of this audit's plan done (done=1) or not (done=0): for the person, so on
+    every plan of theirs. htmx gets the step and the counter redrawn from the audit's map and
+    the ticks alone (nothing is scored); without JavaScript, back to the step."""
     audit = get_audit_for_visitor(request, public_id, completed=True, snapshot=True)
     done = request.POST.get("done")
     if done not in ("0", "1"):
@@ -68,13 +69,19 @@ def tick(request: HtmxHttpRequest, public_id: UUID, step_id: int) -> HttpRespons
     except StepNotInPlan:
         raise Http404("That step is not in this audit's plan.") from None
     if not request.htmx:
+        messages.success(request, "Marked done." if done == "1" else "Marked not done.")
         return redirect(_results_url(audit, f"step-{step_id}"))
-    taken = audit.taken()
-    assessment = taken.assessment()
-    assert assessment is not None and audit.plan is not None
-    plan = plans.read(audit.plan, taken.guide.map, assessment)
-    planned = next(p for p in plan.steps if p.step.id == step_id)
-    return render(request, f"{PLAN}#ticked", {"audit": audit, "plan": plan, "p": planned})
+    assert audit.plan is not None  # a completed audit's plan listed the step
+    steps = plans.read_steps(audit.plan, audit.taken().guide.map, audit.ticks())
+    context = {
+        "audit": audit,
+        "plan_editable": True,
+        "p": next(p for p in steps if p.step.id == step_id),
+        "steps_done": sum(1 for p in steps if p.done),
+        "steps_listed": len(steps),
+        "announce": "Marked done." if done == "1" else "Marked not done.",
+    }
+    return render(request, f"{PLAN}#ticked", context)
 
 
 # --- Coming back ----------------------------------------------------------------------------

@@ -5,8 +5,11 @@ stored with the completed audit (Audit.plan, built by Audit.complete) in this co
 
     {"hours": 5,                                  # hours a week, 1-40
      "steps": [{"id": 12, "skill": "reading-papers", "weeks": [[1, 5], [2, 1]]},
-               {"id": 13, "skill": "reading-papers", "weeks": []}, ...],  # [] = after six weeks
-     "done": {"12": "2026-03-01T10:00:00+00:00"}}  # ticked steps, when
+               {"id": 13, "skill": "reading-papers", "weeks": []}, ...]}
+                                        # [] = no hours: done when planned, or after six weeks
+
+Which steps are done is not stored here: a done step is the person's, on every plan of theirs
+(audits.models.StepDone), and is passed in to build and read.
 
 The steps themselves (titles, hours) are read from the audit's own frozen map, so later edits to
 steps never change a past plan.
@@ -23,15 +26,17 @@ How it is built:
   sent back to a tutorial.
   Where the target's steps run out, the skill gets fewer than three. Three keeps the plan a plan,
   not a catalogue; the next audit, at the new rating, picks the next three.
-- Scheduling: in that order, each step is placed in the next free hours of weeks 1-6 if it fits in
-  what is left of hours x 6 (a step may run over into the next week); a step that does not fit
-  goes "after six weeks", and a later, smaller one may still take the time left.
+- Scheduling (see `schedule`): steps already done take no hours; the skills "What would move you
+  most" raises go first, so the two never disagree; a step never comes before, or without, the
+  step it builds on; a skill's steps keep their order (one left for later holds back the rest of
+  its skill); a step with a weekly rhythm takes an even share of its hours each week.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from audits.scoring import Assessment, CellResult
@@ -42,6 +47,8 @@ MIN_HOURS = 1
 MAX_HOURS = 40
 WEEKS = 6
 STEPS_PER_SKILL = 3
+# The app's rule of thumb for realistic_move: hours of deliberate work per point of a rating.
+HOURS_PER_POINT = 20
 
 
 def focus_cells(assessment: Assessment) -> tuple[CellResult, ...]:
@@ -108,53 +115,187 @@ def priorities(skill_map: SkillMap, assessment: Assessment) -> list[tuple[Skill,
     return listed
 
 
-def schedule(hours_each: list[int], per_week: int) -> list[list[list[int]]]:
-    """For each step's hours, in order, the [week, hours] it takes; [] if it does not fit."""
-    left = per_week * WEEKS
-    week, used = 1, 0
-    placed: list[list[list[int]]] = []
-    for hours in hours_each:
-        if hours > left:
-            placed.append([])
-            continue
-        left -= hours
+def realistic_move(gap: int, hours: int) -> str:
+    """What six weeks can realistically move one skill, given the hours the plan gives it.
+
+    The rule (the app's own rule of thumb, not the guide's): a point of a 1-5 self-rating takes
+    about HOURS_PER_POINT hours of deliberate work, and no more than one point moves in six
+    weeks, whatever the hours (a rating says what you can do unaided, and that settles slowly).
+    So: no hours, "nothing in these six weeks"; under HOURS_PER_POINT, "a start on a gap of N"
+    (or "a start on it" for a gap of 1); at or over, "about one point" (and "the gap of 1,
+    closed", where it is the whole gap)."""
+    if hours <= 0:
+        return "nothing in these six weeks: its steps come after them"
+    if hours < HOURS_PER_POINT:
+        return "a start on it" if gap <= 1 else f"a start on a gap of {gap}"
+    if gap <= 1:
+        return "about one point: the gap of 1, closed"
+    return f"about one point of a gap of {gap}"
+
+
+@dataclass
+class _Week:
+    free: list[int]
+
+    def fits_from(self, start: int) -> int:
+        return sum(self.free[start - 1 :])
+
+
+def _shares(hours: int, weeks: int) -> list[int]:
+    """`hours` spread evenly over `weeks`, the odd hours in the first weeks."""
+    base, extra = divmod(hours, weeks)
+    return [base + (1 if n < extra else 0) for n in range(weeks)]
+
+
+def schedule(
+    steps: Sequence[Step],
+    per_week: int,
+    *,
+    done: Collection[int] = (),
+    met: Collection[int] = (),
+    first: Collection[str] = (),
+) -> list[list[list[int]]]:
+    """For each step (in the plan's order), the [week, hours] it takes; [] if it has none in
+    the six weeks (done already, or left for after them).
+
+    - Steps in `done` take no hours: the weeks go to new work.
+    - The steps of the skills in `first` (what "What would move you most" raises) are placed
+      first, so week 1 starts with them; then the rest, in the plan's order.
+    - A step is never placed before, nor without, the step it builds on (`builds_on`), unless
+      that one is done or in `met` (the person is past it). A prerequisite the plan lists later
+      is pulled forward; one it does not list leaves the step for after six weeks.
+    - Within a skill, steps are placed in the plan's order: one left for later holds back every
+      later step of its skill (no filling leftover hours with a later, smaller step).
+    - A step starts no earlier than the week the step it builds on ends, nor earlier than the
+      skill's previous step starts. It takes the earliest free hours from there (running over
+      into the next weeks) if all its hours fit by week 6; a step with a weekly rhythm
+      (`weekly` weeks) takes an even share of its hours in each of that many weeks in a row.
+    """
+    done_ids = set(done)
+    satisfied = done_ids | set(met)
+    index = {step.id: n for n, step in enumerate(steps)}
+    placed: list[list[list[int]] | None] = [None] * len(steps)
+    weeks = _Week([per_week] * WEEKS)
+    deferred: set[int] = set()
+    visiting: set[int] = set()
+
+    def end_week(n: int) -> int:
+        parts = placed[n]
+        return parts[-1][0] if parts else 1
+
+    def place(n: int) -> bool:
+        """Place steps[n] if it can be; whether it has its hours (or is done)."""
+        if placed[n] is not None:
+            return n not in deferred
+        step = steps[n]
+        if step.id in done_ids:
+            placed[n] = []
+            return True
+        if n in visiting:  # a loop of prerequisites: none of it can come first
+            return False
+        visiting.add(n)
+        try:
+            earliest = 1
+            for m in range(n):  # the skill's earlier steps first
+                if steps[m].skill == step.skill and steps[m].id not in done_ids:
+                    if not place(m):
+                        return defer(n)
+                    if placed[m]:
+                        earliest = max(earliest, placed[m][0][0])  # type: ignore[index]
+            before = step.builds_on
+            if before is not None and before not in satisfied:
+                k = index.get(before)
+                if k is None or not place(k):
+                    return defer(n)
+                if placed[k]:
+                    earliest = max(earliest, end_week(k))
+            parts = fit(step, earliest)
+            if parts is None:
+                return defer(n)
+            placed[n] = parts
+            return True
+        finally:
+            visiting.discard(n)
+
+    def defer(n: int) -> bool:
+        placed[n] = []
+        deferred.add(n)
+        return False
+
+    def fit(step: Step, earliest: int) -> list[list[int]] | None:
+        if step.weekly and step.weekly > 1:
+            shares = _shares(step.hours, step.weekly)
+            for start in range(earliest, WEEKS - step.weekly + 2):
+                span = range(start, start + step.weekly)
+                if all(weeks.free[w - 1] >= h for w, h in zip(span, shares, strict=True)):
+                    for w, h in zip(span, shares, strict=True):
+                        weeks.free[w - 1] -= h
+                    return [[w, h] for w, h in zip(span, shares, strict=True) if h]
+            return None
+        if step.hours > weeks.fits_from(earliest):
+            return None
         parts: list[list[int]] = []
-        remaining = hours
-        while remaining:
-            if used == per_week:
-                week, used = week + 1, 0
-            take = min(remaining, per_week - used)
-            parts.append([week, take])
-            used += take
-            remaining -= take
-        placed.append(parts)
-    return placed
+        remaining = step.hours
+        for w in range(earliest, WEEKS + 1):
+            take = min(remaining, weeks.free[w - 1])
+            if take:
+                parts.append([w, take])
+                weeks.free[w - 1] -= take
+                remaining -= take
+            if not remaining:
+                break
+        return parts
+
+    order = [n for n, s in enumerate(steps) if s.skill in first]
+    order += [n for n in range(len(steps)) if n not in set(order)]
+    for n in order:
+        place(n)
+    return [parts or [] for parts in placed]
 
 
 def valid_hours(hours: int) -> bool:
     return MIN_HOURS <= hours <= MAX_HOURS
 
 
+def prerequisites_met(skill_map: SkillMap, ratings: Mapping[str, int]) -> set[int]:
+    """The steps a person is past by their ratings: rated above the step's range."""
+    return {
+        s.id
+        for s in skill_map.steps
+        if s.max_rating is not None and ratings.get(s.skill, 0) > s.max_rating
+    }
+
+
+def first_skills(assessment: Assessment) -> set[str]:
+    """The skills "What would move you most" raises: the plan starts with them."""
+    step = assessment.next_step
+    return {s.slug for s in step.raised} if step else set()
+
+
 def build(
     skill_map: SkillMap,
     assessment: Assessment,
     hours: int = DEFAULT_HOURS,
-    done: Mapping[str, str] | None = None,
+    done: Collection[int] = (),
 ) -> dict[str, Any]:
-    """The stored plan for these results at this many hours a week; ticks (`done`) are kept for
-    the steps still in it."""
+    """The stored plan for these results at this many hours a week. `done`: the ids of the
+    steps this person has done, listed but given no hours."""
     if not valid_hours(hours):
         raise ValueError(f"hours a week must be {MIN_HOURS}-{MAX_HOURS}, not {hours}")
     listed = priorities(skill_map, assessment)
-    weeks = schedule([step.hours for _, step in listed], hours)
-    ids = {str(step.id) for _, step in listed}
+    weeks = schedule(
+        [step for _, step in listed],
+        hours,
+        done=done,
+        met=prerequisites_met(skill_map, assessment.ratings),
+        first=first_skills(assessment),
+    )
     return {
         "hours": hours,
         "steps": [
             {"id": step.id, "skill": skill.slug, "weeks": parts}
             for (skill, step), parts in zip(listed, weeks, strict=True)
         ],
-        "done": {key: when for key, when in (done or {}).items() if key in ids},
     }
 
 
@@ -162,22 +303,19 @@ def step_ids(stored: Mapping[str, Any] | None) -> set[int]:
     return {item["id"] for item in (stored or {}).get("steps", ())}
 
 
-def progress(stored: Mapping[str, Any] | None) -> tuple[int, int]:
-    """(steps done, steps listed): what the history page shows, from the stored plan alone."""
-    if not stored:
-        return 0, 0
+def progress(stored: Mapping[str, Any] | None, done: Collection[int]) -> tuple[int, int]:
+    """(steps done, steps listed): what the history page shows, from the stored plan and the
+    person's done step ids."""
     ids = step_ids(stored)
-    return sum(1 for key in stored.get("done", {}) if int(key) in ids), len(ids)
+    return len(ids & set(done)), len(ids)
 
 
-def done_by_skill(stored: Mapping[str, Any] | None) -> dict[str, int]:
-    """How many steps were ticked done for each skill."""
+def done_by_skill(stored: Mapping[str, Any] | None, done: Collection[int]) -> dict[str, int]:
+    """How many of the plan's steps are done, for each skill."""
     counts: dict[str, int] = {}
-    if not stored:
-        return counts
-    done = stored.get("done", {})
-    for item in stored.get("steps", ()):
-        if str(item["id"]) in done:
+    done_ids = set(done)
+    for item in (stored or {}).get("steps", ()):
+        if item["id"] in done_ids:
             counts[item["skill"]] = counts.get(item["skill"], 0) + 1
     return counts
 
@@ -191,22 +329,26 @@ class PlannedStep:
     step: Step
     skill: Skill
     weeks: tuple[tuple[int, int], ...]
-    done_at: str = ""
+    done_at: datetime | None = None
 
     @property
     def done(self) -> bool:
-        return bool(self.done_at)
+        return self.done_at is not None
 
     @property
     def later(self) -> bool:
-        """Does not fit in the six weeks at this many hours."""
-        return not self.weeks
+        """Has no hours in the six weeks (and is not done)."""
+        return not self.weeks and not self.done
+
+    @property
+    def scheduled_hours(self) -> int:
+        return sum(h for _, h in self.weeks)
 
     @property
     def when(self) -> str:
-        """ "Week 2", "Weeks 2–3", or "After six weeks"."""
+        """ "Week 2", "Weeks 2–3", "Done" or "After six weeks"."""
         if not self.weeks:
-            return "After six weeks"
+            return "Done" if self.done else "After six weeks"
         first, last = self.weeks[0][0], self.weeks[-1][0]
         return f"Week {first}" if first == last else f"Weeks {first}–{last}"
 
@@ -217,6 +359,22 @@ class SkillPlan:
     rating: int
     note: str
     steps: tuple[PlannedStep, ...]
+    target: int | None = None
+
+    @property
+    def gap(self) -> int:
+        return max(0, (self.target or 0) - self.rating)
+
+    @property
+    def hours(self) -> int:
+        """The hours this plan's six weeks give the skill (its steps done since included; those
+        done before the plan was made have none)."""
+        return sum(p.scheduled_hours for p in self.steps)
+
+    @property
+    def realistic(self) -> str:
+        """What six weeks at these hours can realistically move it (realistic_move)."""
+        return realistic_move(self.gap, self.hours)
 
 
 @dataclass(frozen=True)
@@ -252,7 +410,7 @@ class Plan:
     @property
     def total(self) -> int:
         """Hours scheduled in the six weeks."""
-        return sum(h for p in self.steps for _, h in p.weeks)
+        return sum(p.scheduled_hours for p in self.steps)
 
     @property
     def later(self) -> tuple[PlannedStep, ...]:
@@ -271,14 +429,12 @@ class Plan:
         return tuple(p for p in self.steps if not p.done)
 
 
-def read(
-    stored: Mapping[str, Any],
-    skill_map: SkillMap,
-    assessment: Assessment,
-    notes: Mapping[str, str] | None = None,
-) -> Plan:
-    """The stored plan with its steps as the audit's own map has them, grouped by cell and skill."""
-    done = stored.get("done", {})
+def read_steps(
+    stored: Mapping[str, Any], skill_map: SkillMap, done: Mapping[int, datetime] | None = None
+) -> tuple[PlannedStep, ...]:
+    """The stored plan's steps as the audit's own map has them, numbered, with when each was
+    done: all a tick redraws (no scoring)."""
+    done = done or {}
     planned: list[PlannedStep] = []
     for item in stored.get("steps", ()):
         step, skill = skill_map.step(item["id"]), skill_map.skill(item["skill"])
@@ -290,9 +446,21 @@ def read(
                 step=step,
                 skill=skill,
                 weeks=tuple((w, h) for w, h in item["weeks"]),
-                done_at=done.get(str(step.id), ""),
+                done_at=done.get(step.id),
             )
         )
+    return tuple(planned)
+
+
+def read(
+    stored: Mapping[str, Any],
+    skill_map: SkillMap,
+    assessment: Assessment,
+    notes: Mapping[str, str] | None = None,
+    done: Mapping[int, datetime] | None = None,
+) -> Plan:
+    """The stored plan grouped by cell and skill, with the person's ticks (`done`)."""
+    planned = read_steps(stored, skill_map, done)
     cells = []
     for cell in focus_cells(assessment):
         skills = tuple(
@@ -301,6 +469,7 @@ def read(
                 rating=assessment.ratings[skill.slug],
                 note=(notes or {}).get(skill.slug, ""),
                 steps=tuple(p for p in planned if p.skill.slug == skill.slug),
+                target=cell.target,
             )
             # Every rated skill measuring the cell, weakest first (the order steps are planned
             # in); those that meet the target have no steps.
@@ -310,4 +479,4 @@ def read(
             )
         )
         cells.append(CellPlan(cell=cell, skills=skills))
-    return Plan(hours=stored.get("hours", DEFAULT_HOURS), cells=tuple(cells), steps=tuple(planned))
+    return Plan(hours=stored.get("hours", DEFAULT_HOURS), cells=tuple(cells), steps=planned)

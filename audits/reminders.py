@@ -105,7 +105,7 @@ def message(audit: Audit, site_url: str) -> EmailMessage:
     taken = audit.taken()
     assessment = taken.assessment()
     plan = (
-        plans.read(audit.plan, taken.guide.map, assessment)
+        plans.read(audit.plan, taken.guide.map, assessment, done=audit.ticks())
         if audit.plan and assessment is not None
         else None
     )

@@ -44,6 +44,7 @@ from audits.models import (
     AuditIncomplete,
     Rating,
     RatingRequest,
+    StepDone,
     Taken,
 )
 from audits.plan_context import plan_context, steps_and_moves
@@ -51,7 +52,7 @@ from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
 
-EXPORT_FORMAT = "skillmap-audits/2"
+EXPORT_FORMAT = "skillmap-audits/3"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -359,7 +360,8 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = Audit.objects.listing(request.user).order_by("-created_at", "-id")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
-    rows = [_history_row(a) for a in page.object_list]
+    done = set(StepDone.objects.of_owner(request.user).values_list("step_id", flat=True))
+    rows = [_history_row(a, done) for a in page.object_list]
     return render(request, "audits/history.html", {"page": page, "rows": rows})
 
 
@@ -368,7 +370,7 @@ def _when(moment: datetime) -> tuple[str, str]:
     return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def _history_row(audit: Audit) -> dict[str, Any]:
+def _history_row(audit: Audit, steps_done: set[int]) -> dict[str, Any]:
     """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
     started_iso, started = _when(audit.created_at)
     done = _when(audit.completed_at) if audit.completed_at else None
@@ -379,7 +381,7 @@ def _history_row(audit: Audit) -> dict[str, Any]:
         "started_iso": started_iso,
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
-        "steps": _steps_done(audit),
+        "steps": _steps_done(audit, steps_done),
         "open_url": reverse("audits:results", args=ids) if done else audit.get_absolute_url(),
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
@@ -390,9 +392,10 @@ def _history_row(audit: Audit) -> dict[str, Any]:
     }
 
 
-def _steps_done(audit: Audit) -> str:
-    """ "4 of 9 steps done", from the plan stored on the row (no snapshot is read)."""
-    done, listed = audit.steps_done
+def _steps_done(audit: Audit, steps_done: set[int]) -> str:
+    """ "4 of 9 steps done", from the plan stored on the row and the person's done steps (no
+    snapshot is read)."""
+    done, listed = audit.steps_done(steps_done)
     return f"{done} of {listed} steps done" if listed else ""
 
 
@@ -465,7 +468,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
-            "plan_moves": steps_and_moves(earlier, before, after),
+            "plan_moves": steps_and_moves(earlier, later, before, after),
         }
     )
     if (later_assessment := after.assessment()) is not None:  # the later audit's outside views
@@ -522,14 +525,39 @@ def _outside_views(audit: Audit) -> list[dict[str, Any]]:
     ]
 
 
+def _exported_plan(audit: Audit, done: dict[int, datetime]) -> dict[str, Any] | None:
+    """A completed audit's plan: hours a week, and each step (titled from the audit's own map)
+    with its weeks and when the person marked it done (null: not done)."""
+    if audit.plan is None:
+        return None
+    skill_map = audit.taken().guide.map
+    steps = []
+    for item in audit.plan.get("steps", ()):
+        step = skill_map.step(item["id"])
+        steps.append(
+            {
+                "id": item["id"],
+                "skill": item["skill"],
+                "title": step.title if step else "",
+                "weeks": item["weeks"],
+                "done_at": done.get(item["id"]),
+            }
+        )
+    return {"hours_a_week": audit.plan.get("hours"), "steps": steps}
+
+
 @login_required
 @require_safe
 def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything: each audit with its ratings and, once completed, its snapshot."""
+    """Everything: each audit with its ratings and, once completed, its snapshot and plan; the
+    steps the person has done, with when."""
+    ticks = StepDone.objects.of_owner(request.user).order_by("done_at", "step_id")
+    done = dict(ticks.values_list("step_id", "done_at"))
     data = {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now(),
         "user": request.user.get_username(),
+        "steps_done": [{"step": step, "done_at": when} for step, when in done.items()],
         "audits": [
             {
                 "id": str(a.public_id),
@@ -550,6 +578,9 @@ def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ],
                 "summary": a.summary,
                 "snapshot": a.taken().as_dict() if a.is_complete else None,
+                "plan": _exported_plan(a, done),
+                "remind": a.remind,
+                "reminded_at": a.reminded_at,
                 # Other people's ratings of this audit, beside the owner's own.
                 "outside_views": _outside_views(a),
             }
@@ -570,6 +601,8 @@ CSV_COLUMNS = [
     "status",
     "created_at",
     "completed_at",
+    "plan_hours_a_week",
+    "remind",
     "skill",
     "skill_name",
     "bucket",
@@ -589,6 +622,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for a in _export_audits(request):
+        plan_cells = [(a.plan or {}).get("hours", ""), "yes" if a.remind else "no"]
         for r in a.ratings.all():
             row = [
                 a.public_id,
@@ -596,6 +630,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "completed" if a.is_complete else "in progress",
                 a.created_at.isoformat(),
                 a.completed_at.isoformat() if a.completed_at else "",
+                *plan_cells,
                 r.skill.slug,
                 r.skill.name,
                 r.skill.bucket.slug,
@@ -614,6 +649,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "completed",
                     a.created_at.isoformat(),
                     a.completed_at.isoformat() if a.completed_at else "",
+                    *plan_cells,
                     skill.slug,
                     skill.name,
                     skill.bucket,

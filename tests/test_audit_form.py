@@ -966,8 +966,9 @@ FORM_GET = 5
 # session, user, the audit, the revision, a conditional update (the lock), the upsert, ratings.
 HTMX_SAVE = 7
 # session, user, the audit with its map snapshot's name (results render from them), the map's
-# revision (to say whether the target's requirements changed since), its outside views.
-RESULTS = 5
+# revision (to say whether the target's requirements changed since), its outside views, the
+# person's ticks on its plan.
+RESULTS = 6
 # the revision, session, user.
 NEW_GET = 3
 # A process that has not read the map yet (or sees a new revision) builds it from the tables:

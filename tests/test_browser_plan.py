@@ -31,9 +31,14 @@ def js_page(browser: Browser, live_server: Any, seeded_transactional: None) -> I
 
 PLAN_FACTS = """() => {
     const plan = document.querySelector('#plan');
+    const stepsAfter = h => {
+        let el = h.nextElementSibling;
+        while (el && el.tagName !== 'OL') el = el.nextElementSibling;
+        return el ? el.querySelectorAll('li.plan-step').length : 0;
+    };
     const perSkill = [...plan.querySelectorAll('h4')].map(h => ({
         skill: h.textContent.trim(),
-        steps: h.nextElementSibling.querySelectorAll('li.plan-step').length,
+        steps: stepsAfter(h),
     }));
     const weeks = [...plan.querySelectorAll('table.schedule tbody tr')]
         .map(tr => Number(tr.cells[tr.cells.length - 1].textContent));
@@ -130,3 +135,69 @@ def test_the_plan_prints_as_a_checklist(
     assert drawn == 0
     expect(page.locator("table.schedule")).to_be_visible()
     js_page.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_tick_with_javascript_keeps_undo_focus_and_says_so(
+    browser: Browser, live_server: Any, seeded_transactional: None, make_audit: Any, width: int
+) -> None:
+    skill_map = current_guide().map
+    track = skill_map.track("research-scientist")
+    assert track is not None
+    audit = make_audit(ratings={s.slug: 3 for s in skill_map.questions_for(track)}, complete=True)
+    first = audit.plan["steps"][0]["id"]
+    size = {"width": width, "height": 844}
+    context = browser.new_context(base_url=live_server.url, viewport=size)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([anonymous_cookie([audit], live_server.url)])
+    watched = watch(context.new_page())
+    page = watched.page
+    page.goto(f"/audits/{audit.public_id}/results/")
+    page.wait_for_function("document.querySelector('form.tick')['htmx-internal-data']")
+
+    with page.expect_response(lambda r: "/steps/" in r.url) as ticked:
+        page.get_by_role("button", name="Mark step 1 done").click()
+    assert ticked.value.status == 200
+    step = page.locator(f"#step-{first}")
+    expect(step).to_have_class(re.compile(r"\bdone\b"))
+    undo = step.get_by_role("button", name=re.compile("^Undo"))
+    expect(undo).to_be_visible()  # without a reload
+    expect(undo).to_be_focused()
+    assert page.evaluate("document.activeElement.tagName") != "BODY"
+    expect(page.locator("#plan-announce")).to_have_text("Marked done.")
+    expect(page.locator("#plan-announce")).to_have_attribute("aria-live", "polite")
+    page.screenshot(path=f"/tmp/shots/loopplan/tick-{width}.png", full_page=False)
+    page.locator("#plan-schedule").screenshot(path=f"/tmp/shots/loopplan/weeks-{width}.png")
+
+    with page.expect_response(lambda r: "/steps/" in r.url):
+        page.keyboard.press("Enter")  # Undo, from the keyboard, where the focus was left
+    mark = step.get_by_role("button", name="Mark step 1 done")
+    expect(mark).to_be_focused()
+    expect(page.locator("#plan-announce")).to_have_text("Marked not done.")
+    expect(page.locator("li.plan-step.done")).to_have_count(0)
+    watched.assert_clean()
+    context.close()
+
+
+def test_a_tick_without_javascript_returns_to_the_step(
+    browser: Browser, live_server: Any, seeded_transactional: None, make_audit: Any
+) -> None:
+    skill_map = current_guide().map
+    track = skill_map.track("research-scientist")
+    assert track is not None
+    audit = make_audit(ratings={s.slug: 3 for s in skill_map.questions_for(track)}, complete=True)
+    first = audit.plan["steps"][0]["id"]
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([anonymous_cookie([audit], live_server.url)])
+    page = context.new_page()
+    page.goto(f"/audits/{audit.public_id}/results/")
+    page.get_by_role("button", name="Mark step 1 done").click()
+
+    expect(page).to_have_url(re.compile(rf"/results/#step-{first}$"))
+    expect(page.locator(f"#step-{first}")).to_have_class(re.compile(r"\bdone\b"))
+    expect(page.get_by_text("Marked done.")).to_be_visible()
+    page.screenshot(path="/tmp/shots/loopplan/tick-nojs-390.png", full_page=False)
+    context.close()

@@ -9,22 +9,26 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 
-from audits.models import Audit, Rating, Skill, Track
+from audits.models import Audit, Rating, Skill, StepDone, Track
 from tests.conftest import ALL_FOUR, MakeAudit
 from tests.test_history import assert_private
 
 pytestmark = pytest.mark.django_db
 
-# session, user, audits (with tracks), ratings (with skills and buckets), outside views
-EXPORT_QUERIES = 5
+# session, user, audits (with tracks), ratings (with skills and buckets), outside views; the
+# JSON also the person's done steps.
+EXPORT_QUERIES = {"/audits/export.csv": 5, "/audits/export.json": 6}
 CSV_HEADER = [
     "audit_id",
     "track",
     "status",
     "created_at",
     "completed_at",
+    "plan_hours_a_week",  # empty until the audit is completed
+    "remind",  # "yes" or "no"
     "skill",
     "skill_name",
     "bucket",
@@ -81,7 +85,7 @@ def test_json_export_has_every_audit_with_ratings_summary_and_snapshot(
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="skillmap-audits.json"'
     data = json.loads(response.content)
-    assert data["format"] == "skillmap-audits/2"
+    assert data["format"] == "skillmap-audits/3"
     assert data["user"] == "owner"
     assert data["exported_at"]
 
@@ -127,7 +131,7 @@ def test_json_export_has_every_audit_with_ratings_summary_and_snapshot(
 
 def test_json_export_with_no_audits(owner_client: Client) -> None:
     data = json.loads(owner_client.get("/audits/export.json").content)
-    assert data["format"] == "skillmap-audits/2"
+    assert data["format"] == "skillmap-audits/3"
     assert data["audits"] == []
 
 
@@ -144,7 +148,7 @@ def test_csv_export_has_one_row_per_rating(
     assert [r[0] for r in rows] == [str(done.public_id)] * len(ALL_FOUR) + [
         str(open_audit.public_id)
     ]
-    assert [r[5] for r in rows[: len(ALL_FOUR)]] == SKILL_ORDER
+    assert [r[7] for r in rows[: len(ALL_FOUR)]] == SKILL_ORDER
 
     reading = rows[SKILL_ORDER.index("reading-papers")]
     assert reading == [
@@ -153,6 +157,8 @@ def test_csv_export_has_one_row_per_rating(
         "completed",
         done.created_at.isoformat(),
         done.completed_at.isoformat(),  # type: ignore[union-attr]
+        "5",
+        "no",
         "reading-papers",
         "Reading papers",
         "research",
@@ -163,7 +169,8 @@ def test_csv_export_has_one_row_per_rating(
     last = rows[-1]
     assert last[1:3] == ["Research Engineer", "in progress"]
     assert last[4] == ""
-    assert last[5:9] == ["python-and-pytorch", "Python and PyTorch", "technical", "5"]
+    assert last[5:7] == ["", "no"]
+    assert last[7:11] == ["python-and-pytorch", "Python and PyTorch", "technical", "5"]
     assert str(theirs.public_id) not in response.content.decode()
 
 
@@ -200,7 +207,7 @@ def test_csv_neutralises_every_text_cell_not_just_the_note(
 
     _, *rows = read_csv(owner_client.get("/audits/export.csv"))
     assert {row[1] for row in rows} == {"'" + track}
-    assert {row[5]: row[6] for row in rows} == {s: "'" + n for s, n in skills.items()}
+    assert {row[7]: row[8] for row in rows} == {s: "'" + n for s, n in skills.items()}
     for row in rows:  # no cell a spreadsheet would read as a formula
         assert all(cell[:1] not in "=+-@\t\r" or cell == "" for cell in row), row
 
@@ -226,10 +233,37 @@ def test_export_query_count_is_flat(
 ) -> None:
     for i in range(count):
         make_audit(owner=owner, ratings=ALL_FOUR, complete=i % 2 == 0)
-    with django_assert_num_queries(EXPORT_QUERIES):
+    with django_assert_num_queries(EXPORT_QUERIES[url]):
         response = owner_client.get(url)
     assert response.status_code == 200
     if url.endswith(".csv"):
         assert len(read_csv(response)) == 1 + count * len(ALL_FOUR)
     else:
         assert len(json.loads(response.content)["audits"]) == count
+
+
+def test_json_export_carries_the_plan_ticks_with_dates_and_the_reminder(
+    owner: User, owner_client: Client, audits: tuple[Audit, Audit, Audit]
+) -> None:
+    done, open_audit, theirs = audits
+    step, other = [item["id"] for item in done.plan["steps"][:2]]  # type: ignore[index]
+    owner_client.post(f"/audits/{done.public_id}/steps/{step}/", {"done": "1"})
+    owner_client.post(f"/audits/{done.public_id}/plan/", {"hours": "9"})
+    owner_client.post(f"/audits/{done.public_id}/reminder/", {"on": "1"})
+    theirs.tick(theirs.plan["steps"][0]["id"], True)  # type: ignore[index]
+    when = StepDone.objects.get(owner=owner).done_at
+
+    data = json.loads(owner_client.get("/audits/export.json").content)
+
+    assert data["steps_done"] == [{"step": step, "done_at": DjangoJSONEncoder().default(when)}]
+    first, second = data["audits"]
+    assert first["remind"] is True and first["reminded_at"] is None
+    assert first["plan"]["hours_a_week"] == 9
+    steps = {s["id"]: s for s in first["plan"]["steps"]}
+    assert steps[step]["done_at"] == data["steps_done"][0]["done_at"]
+    assert steps[other]["done_at"] is None
+    assert steps[step]["title"] and steps[step]["skill"] == "reading-papers"
+    assert all(set(s) == {"id", "skill", "title", "weeks", "done_at"} for s in steps.values())
+    assert second["plan"] is None and second["remind"] is False
+    rows = read_csv(owner_client.get("/audits/export.csv"))[1:]
+    assert {tuple(r[5:7]) for r in rows if r[0] == str(done.public_id)} == {("9", "yes")}

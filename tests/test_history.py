@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # Research Scientist is hired on Research (target 5), measured by "Reading papers" alone.
 GAP_OF_TWO = {**ALL_FOUR, "reading-papers": 3}
-HISTORY_QUERIES = 4  # session, user, the page's count, the page's audits (with their tracks)
+# session, user, the page's count, the page's audits (with their tracks), the person's done
+# steps (for "N of M steps done").
+HISTORY_QUERIES = 5
 ROW_ID = re.compile(r"/audits/([0-9a-f-]{36})/delete/")
 
 

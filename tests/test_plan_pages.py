@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from audits import plans
-from audits.models import Audit
+from audits.models import Audit, StepDone
 from skillmap.guide import current_guide
 from skillmap.models import MapRevision, Step
 from tests.conftest import HX, PASSWORD, MakeAudit, session_client_with
@@ -20,6 +20,9 @@ from tests.conftest import HX, PASSWORD, MakeAudit, session_client_with
 pytestmark = pytest.mark.django_db
 
 FRAGMENT_BYTES = 4 * 1024
+# The schedule names each week's steps by title: at most every listed step once, or twice where
+# one runs over into the next week.
+SCHEDULE_BYTES = 8 * 1024
 PAGE_BYTES = 60 * 1024
 
 # A research scientist who reads papers at 2 (hired on: Research, target 5) and is a 3 elsewhere:
@@ -72,12 +75,18 @@ def fresh(audit: Audit) -> Audit:
     return Audit.objects.get(pk=audit.pk)
 
 
+def done_ids(audit: Audit) -> set[int]:
+    """The steps of this audit's plan that count as done (the person's ticks)."""
+    return set(fresh(audit).ticks())
+
+
 # --- Built at completion, frozen --------------------------------------------------------------
 
 
 def test_completing_stores_a_plan_at_five_hours_a_week(done_audit: Audit) -> None:
     plan = done_audit.plan
-    assert plan is not None and plan["hours"] == plans.DEFAULT_HOURS and plan["done"] == {}
+    assert plan is not None and plan["hours"] == plans.DEFAULT_HOURS and "done" not in plan
+    assert done_ids(done_audit) == set()
     skills = [item["skill"] for item in plan["steps"]]
     # Hired-on Research first, its weaker skill first; then the other cells' gaps.
     assert skills[:6] == ["reading-papers"] * 3 + ["experiments-and-rigour"] * 3
@@ -111,6 +120,16 @@ def test_results_page_shows_the_plan_as_the_apps_own_steps(
     assert sum(map(int, weeks)) == int(total.group(1)) > 0
     assert "Re-audit on" in section and "Add the re-audit to my calendar" in section
     assert len(html.encode()) <= PAGE_BYTES
+    # Beside each skill, what six weeks can realistically move (plans.realistic_move).
+    assert "Six weeks at 5 hours a week can realistically move it: a start on a gap of 3." in (
+        section
+    )
+    assert "a point takes about 20 hours of practice" in section
+    # The week table names its steps, not only their numbers.
+    first = done_audit.taken().guide.map.step(ids[0])
+    assert first is not None
+    week_one = re.search(r'<th scope="row">Week 1</th><td>(.*?)</td>', section, re.S)
+    assert week_one is not None and escape(first.title) in week_one.group(1)
 
 
 def test_later_edits_to_steps_never_change_a_past_plan(
@@ -132,7 +151,7 @@ def test_later_edits_to_steps_never_change_a_past_plan(
     assert "An edited title" not in plan_section(results(owner_client, done_audit))
 
 
-def test_audit_again_starts_a_new_plan_at_the_next_completion(
+def test_audit_again_starts_a_new_plan_that_keeps_what_is_done(
     owner: User, owner_client: Client, done_audit: Audit
 ) -> None:
     step = done_audit.plan["steps"][0]["id"]  # type: ignore[index]
@@ -143,8 +162,9 @@ def test_audit_again_starts_a_new_plan_at_the_next_completion(
     assert response.status_code == 302 and again.plan is None
     again.complete(current_guide())
 
-    assert fresh(again).plan["done"] == {}  # type: ignore[index]
-    assert fresh(done_audit).plan["done"].keys() == {str(step)}  # type: ignore[index]
+    assert done_ids(again) == {step} == done_ids(done_audit)
+    item = next(i for i in fresh(again).plan["steps"] if i["id"] == step)  # type: ignore[index]
+    assert item["weeks"] == []  # done already: no hours in the new weeks
 
 
 def test_an_audit_completed_before_plans_shows_its_gaps_and_says_so(
@@ -173,10 +193,10 @@ def test_changing_hours_over_htmx_swaps_only_the_schedule_and_keeps_ticks(
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Request" in response["Vary"]
     assert html.lstrip().startswith('<div id="plan-schedule"') and "<html" not in html
-    assert len(response.content) <= FRAGMENT_BYTES
+    assert len(response.content) <= SCHEDULE_BYTES
     assert "Your weeks at 12 hours a week" in html
     plan = fresh(done_audit).plan
-    assert plan is not None and plan["hours"] == 12 and str(step) in plan["done"]
+    assert plan is not None and plan["hours"] == 12 and step in done_ids(done_audit)
 
 
 def test_changing_hours_without_javascript_redirects_back_to_the_plan(
@@ -225,11 +245,18 @@ def test_ticking_over_htmx_answers_with_the_step_and_the_count(
     assert html.lstrip().startswith(f'<li id="step-{step}" class="plan-step done"')
     assert 'id="plan-progress"' in html and 'data-hx-swap-oob="true"' in html
     assert "1 of 21 steps done." in html
-    assert str(step) in fresh(done_audit).plan["done"]  # type: ignore[index]
+    assert step in done_ids(done_audit)
+    # The Undo control is drawn again, with the id htmx gives focus back to, and the change
+    # is announced in the live region.
+    assert f'id="tick-{step}"' in html and ">Undo<" in html
+    assert re.search(r'id="plan-announce"[^>]*aria-live="polite"[^>]*>Marked done.<', html)
 
     undone = owner_client.post(tick_url(done_audit, step), {"done": "0"}, headers=HX)
-    assert undone.status_code == 200 and "0 of 21 steps done." in undone.content.decode()
-    assert fresh(done_audit).plan["done"] == {}  # type: ignore[index]
+    html = undone.content.decode()
+    assert undone.status_code == 200 and "0 of 21 steps done." in html
+    assert f'id="tick-{step}"' in html and "Mark step 1 done" in html
+    assert re.search(r'id="plan-announce"[^>]*>Marked not done.<', html)
+    assert done_ids(done_audit) == set()
 
 
 def test_ticking_without_javascript_redirects_to_the_step(
@@ -241,7 +268,8 @@ def test_ticking_without_javascript_redirects_to_the_step(
 
     assert response.status_code == 302
     assert response["Location"] == f"/audits/{done_audit.public_id}/results/#step-{step}"
-    assert "1 of 21 steps done." in results(owner_client, done_audit)
+    page = results(owner_client, done_audit)
+    assert "1 of 21 steps done." in page and "Marked done." in page
 
 
 def test_ticking_a_step_not_in_the_plan_is_a_404(owner_client: Client, done_audit: Audit) -> None:
@@ -250,13 +278,13 @@ def test_ticking_a_step_not_in_the_plan_is_a_404(owner_client: Client, done_audi
     assert elsewhere is not None
     assert owner_client.post(tick_url(done_audit, elsewhere.pk), {"done": "1"}).status_code == 404
     assert owner_client.post(tick_url(done_audit, 999999), {"done": "1"}).status_code == 404
-    assert fresh(done_audit).plan["done"] == {}  # type: ignore[index]
+    assert not StepDone.objects.exists()
 
 
 def test_a_tick_must_say_done_or_not(owner_client: Client, done_audit: Audit) -> None:
     step = done_audit.plan["steps"][0]["id"]  # type: ignore[index]
     assert owner_client.post(tick_url(done_audit, step), {"done": "yes"}).status_code == 400
-    assert fresh(done_audit).plan["done"] == {}  # type: ignore[index]
+    assert not StepDone.objects.exists()
 
 
 def test_an_open_audit_has_no_plan_to_tick_or_replan(
@@ -290,7 +318,11 @@ def test_anonymous_ticks_are_kept_and_move_to_the_account_on_sign_up(
 
     claimed = fresh(audit)
     assert claimed.owner is not None and claimed.owner.username == "newcomer"
-    assert set(claimed.plan["done"]) == {str(s) for s in steps}  # type: ignore[index]
+    assert done_ids(claimed) == set(steps)
+    assert set(
+        StepDone.objects.filter(owner=claimed.owner).values_list("step_id", flat=True)
+    ) == set(steps)
+    assert not StepDone.objects.filter(owner=None).exists()
     assert "2 of 21 steps done" in browser.get("/audits/").content.decode()
 
 
@@ -323,6 +355,7 @@ def test_nobody_else_reaches_an_audits_plan(
     assert response.status_code == 404
     after = fresh(done_audit)
     assert (after.plan, after.remind) == (before.plan, before.remind)
+    assert not StepDone.objects.exists()
 
 
 def test_an_anonymous_audits_own_session_gets_no_reminder_switch(make_audit: MakeAudit) -> None:
@@ -354,7 +387,7 @@ def test_history_stays_at_its_query_count_with_plans(
     for _ in range(12):
         make_audit(owner=owner, ratings=scientist_ratings(), complete=True)
     owner_client.get("/audits/")
-    with django_assert_num_queries(4):  # session, user, the page's count, its audits
+    with django_assert_num_queries(5):  # session, user, the page's count, its audits, the ticks
         html = owner_client.get("/audits/").content.decode()
     assert html.count("0 of 21 steps done") == 12
 
@@ -398,12 +431,19 @@ def test_progress_says_so_when_another_skill_moved_more(
 
 # --- Query counts ---------------------------------------------------------------------------
 
-# session, user, the audit (with its map snapshot), then one transaction (a savepoint and its
-# release inside the test's own): the row again, locked, and its update. No map is built.
-HOURS_POST = 7
-TICK_POST = 7
-# session, user, the audit with its map snapshot, the map's revision (is it changed since?).
-RESULTS = 5  # session, user, the audit with its map, the revision, outside views
+# Re-planning: session, user, the audit (with its map snapshot), then one transaction (a
+# savepoint and its release inside the test's own): the row again, locked, the person's done
+# steps, and its update; htmx then reads the ticks for the schedule it redraws.
+HOURS_POST = 9
+HOURS_POST_PLAIN = 8
+# A tick: session, user, the audit with its map snapshot, one write (an insert that keeps an
+# earlier tick, or a delete); htmx then reads the ticks of the plan's steps for the step and
+# the counter it redraws. Nothing is scored; no row is locked.
+TICK_POST = 5
+TICK_POST_PLAIN = 4  # session, user, the audit, the write (the message rides in a cookie)
+# session, user, the audit with its map snapshot, the map's revision (is it changed since?),
+# outside views, the ticks.
+RESULTS = 6
 
 
 def test_plan_endpoints_query_counts(
@@ -417,12 +457,12 @@ def test_plan_endpoints_query_counts(
         assert (
             owner_client.post(hours_url(done_audit), {"hours": "8"}, headers=HX).status_code == 200
         )
-    with django_assert_num_queries(HOURS_POST):
+    with django_assert_num_queries(HOURS_POST_PLAIN):
         assert owner_client.post(hours_url(done_audit), {"hours": "8"}).status_code == 302
     with django_assert_num_queries(TICK_POST):
         assert (
             owner_client.post(tick_url(done_audit, step), {"done": "1"}, headers=HX).status_code
             == 200
         )
-    with django_assert_num_queries(TICK_POST):
+    with django_assert_num_queries(TICK_POST_PLAIN):
         assert owner_client.post(tick_url(done_audit, step), {"done": "0"}).status_code == 302
