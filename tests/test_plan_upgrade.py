@@ -18,7 +18,7 @@ BUILD_OLD = r"""
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-old = MigrationLoader(connection).project_state(("audits", "0012_audit_reminder_failures")).apps
+old = MigrationLoader(connection).project_state(("audits", "0013_link_labels_and_from_name")).apps
 Audit, Track = old.get_model("audits", "Audit"), old.get_model("skillmap", "Track")
 User = old.get_model("auth", "User")
 track = Track.objects.create(slug="t", name="T", position=1)
@@ -70,13 +70,13 @@ def _payload(stdout: str, marker: str) -> object:
 
 
 def test_ticks_move_out_of_the_plans_and_back(tmp_path: Path) -> None:
-    with fresh_database(tmp_path, migrate_to=("audits", "0012")) as db:
+    with fresh_database(tmp_path, migrate_to=("audits", "0013")) as db:
         manage(db.env, "shell", "--no-imports", "--command", BUILD_OLD)
         manage(db.env, "migrate", "audits", "--noinput", "--verbosity", "0")
         upgraded = _payload(
             manage(db.env, "shell", "--no-imports", "--command", CHECK_NEW).stdout, "CHECK"
         )
-        manage(db.env, "migrate", "audits", "0012", "--noinput", "--verbosity", "0")
+        manage(db.env, "migrate", "audits", "0013", "--noinput", "--verbosity", "0")
         back = _payload(
             manage(db.env, "shell", "--no-imports", "--command", CHECK_BACK).stdout, "BACK"
         )

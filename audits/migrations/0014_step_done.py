@@ -55,7 +55,7 @@ def put_ticks_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0012_audit_reminder_failures'),
+        ('audits', '0013_link_labels_and_from_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
