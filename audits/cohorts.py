@@ -34,6 +34,8 @@ MIN_SHOWN = 3
 FEWER = f"fewer than {MIN_SHOWN}"
 # How far short a cell is, in the columns of the heat map.
 COLUMNS = ("meet their target", "1 short", "2 short", "3 or more short", "not measured")
+# The same, short enough to head a cell on a phone, where each row of the table is a card.
+CELL_HEADS = ("Meet target", "1 short", "2 short", "3+ short", "Not measured")
 # The hired-on gaps listed, most common first, and the steps shown for each skill behind them.
 TOP_GAPS = 5
 STEPS_PER_SKILL = 3
@@ -93,8 +95,9 @@ class HeatRow:
     total: int
     cells: tuple[Tally, ...]
 
-    def heat(self) -> list[tuple[Tally, int]]:
-        return [(t, t.heat(self.total)) for t in self.cells]
+    def heat(self) -> list[tuple[str, Tally, int]]:
+        """(column, count, shade 0-4) for each cell of the row."""
+        return [(c, t, t.heat(self.total)) for c, t in zip(CELL_HEADS, self.cells, strict=True)]
 
 
 @dataclass(frozen=True)
