@@ -356,7 +356,7 @@ def test_the_page_with_enough_members(owner: User, make_audit: MakeAudit) -> Non
     page = response.content.decode()
     assert response.status_code == 200
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
-    assert 'class="heat-map"' in page and "Research Scientist" in page
+    assert 'class="heat-map stack-table"' in page and "Research Scientist" in page
     assert "member0" in page and "member1" in page
     assert "member2" not in page and "member4" not in page
 
