@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from audits import cohorts
+from audits import cohorts, scoring
 from audits.accounts import AuthenticatedHttpRequest
 from audits.forms import CohortForm, CoOrganiserForm, InviteForm, MembershipForm
 from audits.models import Audit, Cohort, CohortInvite, Membership, Shares
@@ -62,13 +62,21 @@ def cohort_figures(cohort: Cohort) -> cohorts.Figures:
     audits = Audit.objects.filter(pk__in=list(sharing)).with_map_snapshot()
     shared = []
     for audit in audits:
-        assessment = audit.taken().assessment()
-        if assessment is None or audit.completed_at is None:
+        taken = audit.taken()
+        skill_map = taken.guide.map
+        target = skill_map.track(taken.track)
+        if target is None or audit.completed_at is None:
             continue
+        # Only the target's cells: the ranking across tracks and the next step, which a full
+        # assessment also works out, are nothing the cohort page shows.
+        known = {s.slug for s in skill_map.skills}
+        ratings = {slug: value for slug, value in taken.ratings.items() if slug in known}
         member = sharing[audit.pk]
         shared.append(
             cohorts.Shared(
-                assessment=assessment,
+                track=target,
+                cells=scoring.cell_results(skill_map, target, ratings),
+                ratings=ratings,
                 completed_at=audit.completed_at,
                 steps_done=audit.steps_done,
                 reaudit=(member.completed_audits or 0) > 1,  # type: ignore[attr-defined]

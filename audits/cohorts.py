@@ -1,8 +1,9 @@
 """A cohort's figures: what its organisers see of the members who share. No database here.
 
-The input is each sharing member's latest completed audit, already assessed (audits.scoring),
-and the map as it is today (for the names and steps to show); the output is counts. Nothing in
-it names anyone except the rows of members who said the organisers may see their name.
+The input is each sharing member's latest completed audit, its target's cells already scored
+(audits.scoring.cell_results, by the rules and map it was taken against), and the map as it is
+today (for the names and steps to show); the output is counts. Nothing in it names anyone
+except the rows of members who said the organisers may see their name.
 
 What keeps a member from being picked out:
 - Below the cohort's smallest group (k) of sharing members, nothing but the joined and sharing
@@ -21,13 +22,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from audits.plans import short_skills
-from audits.scoring import Assessment, CellResult
-from skillmap.values import SkillMap, Step
+from audits.scoring import CellResult
+from skillmap.values import SkillMap, Step, Track
 
 # The fewest people any figure may count.
 MIN_SHOWN = 3
@@ -78,9 +79,12 @@ def suppress(counts: Sequence[int]) -> tuple[Tally, ...]:
 
 @dataclass(frozen=True)
 class Shared:
-    """One sharing member's latest completed audit, as the counting needs it."""
+    """One sharing member's latest completed audit, as the counting needs it: its target, its
+    cells scored by the map it was taken against (audits.scoring.cell_results) and ratings."""
 
-    assessment: Assessment
+    track: Track
+    cells: tuple[CellResult, ...]
+    ratings: Mapping[str, int]
     completed_at: datetime
     steps_done: tuple[int, int]  # (done, listed) of its plan
     reaudit: bool  # whether they had completed an audit before this one
@@ -197,8 +201,8 @@ def _heat_rows(
     return tuple(rows)
 
 
-def _levelled(assessment: Assessment) -> list[CellResult]:
-    return [c for c in assessment.cells if c.target is not None]
+def _levelled(member: Shared) -> list[CellResult]:
+    return [c for c in member.cells if c.target is not None]
 
 
 def figures(
@@ -219,26 +223,26 @@ def figures(
 
     by_track: dict[str, list[Shared]] = defaultdict(list)
     for m in members:
-        by_track[m.assessment.track.slug].append(m)
-        track_names.setdefault(m.assessment.track.slug, m.assessment.track.name)
-        for cell in m.assessment.cells:
+        by_track[m.track.slug].append(m)
+        track_names.setdefault(m.track.slug, m.track.name)
+        for cell in m.cells:
             bucket_names.setdefault(cell.bucket.slug, cell.bucket.name)
             if cell.bucket.slug not in bucket_order:
                 bucket_order.append(cell.bucket.slug)
     track_order = [t.slug for t in skill_map.tracks] + sorted(
         set(by_track) - {t.slug for t in skill_map.tracks}
     )
-    targets = tuple(
-        (track_names[slug], Tally.of(len(by_track[slug])))
-        for slug in track_order
-        if slug in by_track
-    )
+    targeted = [slug for slug in track_order if slug in by_track]
+    # The counts add up to the sharing count, shown above: hidden as a row is.
+    target_counts = suppress([len(by_track[slug]) for slug in targeted])
+    targets = tuple(zip((track_names[s] for s in targeted), target_counts, strict=True))
+    target_tally = dict(zip(targeted, target_counts, strict=True))
 
     # Every target together: each member against their own target's cell in each bucket, the
     # buckets most members are hired on first.
     pooled: dict[str, list[CellResult]] = defaultdict(list)
     for m in members:
-        for cell in _levelled(m.assessment):
+        for cell in _levelled(m):
             pooled[cell.bucket.slug].append(cell)
     hired = Counter(c.bucket.slug for cells in pooled.values() for c in cells if c.is_focus)
     pooled_order = sorted(bucket_order, key=lambda s: (-hired[s], bucket_order.index(s)))
@@ -256,13 +260,13 @@ def figures(
         if not group:
             continue
         if len(group) < min_group:
-            thin.append((track_names[slug], Tally.of(len(group))))
+            thin.append((track_names[slug], target_tally[slug]))
             continue
         cells: dict[str, list[CellResult]] = defaultdict(list)
         for m in group:
-            for cell in _levelled(m.assessment):
+            for cell in _levelled(m):
                 cells[cell.bucket.slug].append(cell)
-        focus = {c.bucket.slug for m in group for c in m.assessment.cells if c.is_focus}
+        focus = {c.bucket.slug for m in group for c in m.cells if c.is_focus}
         order = [s for s in bucket_order if s in focus] + [
             s for s in bucket_order if s not in focus
         ]
@@ -270,7 +274,7 @@ def figures(
             HeatRow(r.bucket, None, r.is_focus, r.total, r.cells)
             for r in _heat_rows(cells, order, bucket_names)
         )
-        heat.append(Heat(track_names[slug], slug, Tally.of(len(group)), rows))
+        heat.append(Heat(track_names[slug], slug, target_tally[slug], rows))
 
     with_plans = [m.steps_done for m in members if m.steps_done[1] > 0]
     median_done = median_listed = None
@@ -307,7 +311,7 @@ def hired_on_gaps(
     skills_short: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     skill_names = {s.slug: s.name for s in skill_map.skills}
     for m in members:
-        a = m.assessment
+        a = m
         for cell in a.cells:
             if not (cell.is_focus and cell.gap):
                 continue
@@ -339,7 +343,7 @@ def describe(cell: CellResult) -> str:
 
 
 def named_row(m: Shared, track_names: dict[str, str], bucket_names: dict[str, str]) -> NamedRow:
-    a = m.assessment
+    a = m
     cells = tuple(
         (bucket_names.get(c.bucket.slug, c.bucket.name), describe(c)) for c in _levelled(a)
     )

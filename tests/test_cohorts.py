@@ -518,3 +518,17 @@ def test_a_member_page_and_the_join_page_are_a_few_questions_each(
     with django_assert_num_queries(3):  # session, user, the membership with its cohort
         url = reverse("audits:cohort_membership", args=[cohort.public_id])
         assert client.get(url).status_code == 200
+
+
+def test_a_lone_small_track_is_not_given_away_by_the_targets_total(
+    owner: User, make_audit: MakeAudit
+) -> None:
+    cohort = make_cohort(owner)
+    for n in range(5):
+        member(make_audit, cohort, f"sci{n}")
+    member(make_audit, cohort, "alone", track="interpretability")
+    f = cohort_figures(cohort)
+    # 6 share; Research Scientist's 5 would give Interpretability's 1 away, so both are hidden.
+    assert [str(t) for _, t in f.targets] == ["fewer than 3", "fewer than 3"]
+    assert str(f.heat[1].members) == "fewer than 3"  # the track's own table says no more
+    assert [name for name, _ in f.thin_tracks] == ["Interpretability"]
