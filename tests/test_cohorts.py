@@ -18,6 +18,7 @@ from django.utils import timezone
 from audits import cohorts
 from audits.cohort_views import cohort_figures
 from audits.models import Audit, Cohort, CohortInvite, Membership, Rating, Shares
+from config.logs import redact
 from skillmap.guide import current_guide
 from tests.conftest import ALL_FOUR, MakeAudit
 
@@ -532,3 +533,13 @@ def test_a_lone_small_track_is_not_given_away_by_the_targets_total(
     assert [str(t) for _, t in f.targets] == ["fewer than 3", "fewer than 3"]
     assert str(f.heat[1].members) == "fewer than 3"  # the track's own table says no more
     assert [name for name, _ in f.thin_tracks] == ["Interpretability"]
+
+
+def test_an_invitation_token_never_reaches_the_logs() -> None:
+    token = "Mu0oe6Zmr3qezAt1TaNHiqRsuNmSADKOkEBDuImoBz0"
+    assert redact(f"GET /cohorts/join/{token}/ HTTP/1.1") == (
+        "GET /cohorts/join/[redacted]/ HTTP/1.1"
+    )
+    # The log-in page it sends a signed-out visitor to carries it in `next`, encoded or not.
+    assert token not in redact(f"GET /account/login/?next=/cohorts/join/{token}/ HTTP/1.1")
+    assert token not in redact(f"GET /account/login/?next=%2Fcohorts%2Fjoin%2F{token}%2F")
