@@ -4,8 +4,9 @@ A share link, a rate-me link, a cohort's invitation, a reminder's unsubscribe li
 password-reset link each work for whoever holds the address; the database keeps only a hash
 (or a signature) of them. Their token is the last part of the path, so the access log's request
 line and Referer, and Django's own log lines ("Not Found: /rate/…/"), would otherwise hand every
-one of them to anyone who reads the logs. Both go through `redact`: gunicorn's access log through `AccessLogger`
-(gunicorn.conf.py's `logger_class`), Django's and gunicorn's other lines through `RedactTokens`.
+one of them to anyone who reads the logs. Both go through `redact`: gunicorn's access log
+through `AccessLogger` (gunicorn.conf.py's `logger_class`), Django's and gunicorn's other lines
+through `RedactTokens`.
 """
 
 from __future__ import annotations
