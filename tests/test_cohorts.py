@@ -543,3 +543,27 @@ def test_an_invitation_token_never_reaches_the_logs() -> None:
     # The log-in page it sends a signed-out visitor to carries it in `next`, encoded or not.
     assert token not in redact(f"GET /account/login/?next=/cohorts/join/{token}/ HTTP/1.1")
     assert token not in redact(f"GET /account/login/?next=%2Fcohorts%2Fjoin%2F{token}%2F")
+
+
+def test_a_member_without_a_completed_audit_is_joined_not_sharing(
+    owner: User, make_audit: MakeAudit
+) -> None:
+    cohort = make_cohort(owner, min_group=3)
+    for n in range(3):
+        member(make_audit, cohort, f"m{n}")
+    newcomer = User.objects.create_user("newcomer")
+    make_audit(owner=newcomer, ratings={"reading-papers": 1})  # still open
+    Membership.objects.create(cohort=cohort, user=newcomer, named=True)
+    f = cohort_figures(cohort)
+    assert (f.joined, f.sharing) == (4, 3)
+    assert "newcomer" not in [r.name for r in f.named]
+
+
+def test_the_invitation_escapes_the_organisers_words(owner: User, other_user: User) -> None:
+    cohort = Cohort.objects.create(
+        owner=owner, name="<img src=x onerror=alert(1)>", note="<script>x()</script>\nsecond"
+    )
+    _, token = cohort.new_invite()
+    page = logged_in(other_user).get(reverse("audits:cohort_join", args=[token])).content.decode()
+    assert "<img src=x" not in page and "<script>x()" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt;<br>second" in page
