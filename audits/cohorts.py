@@ -328,13 +328,22 @@ def hired_on_gaps(
             GapSkill(
                 name=skill_names[slug],
                 members=Tally.of(count),
-                steps=skill_map.steps_for(slug)[:STEPS_PER_SKILL],
+                steps=serving_steps(skill_map, slug, track),
             )
             for slug, count in skills_short[(track, bucket)].most_common()
             if count >= MIN_SHOWN
         )
         gaps.append(Gap(track_names[track], bucket_names[bucket], Tally.of(n), skills))
     return tuple(gaps)
+
+
+def serving_steps(skill_map: SkillMap, skill_slug: str, track_slug: str) -> tuple[Step, ...]:
+    """Today's steps for a skill that serve the track, its most specific first (as a plan
+    chooses them), up to STEPS_PER_SKILL, by position. Members' ratings differ, so none is
+    left out for the rating it suits."""
+    serving = [s for s in skill_map.steps_for(skill_slug) if s.serves(track_slug)]
+    serving.sort(key=lambda s: (len(s.tracks) or len(skill_map.tracks), s.position))
+    return tuple(sorted(serving[:STEPS_PER_SKILL], key=lambda s: s.position))
 
 
 def describe(cell: CellResult) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from audits.cohort_views import cohort_figures
 from audits.models import Audit, Cohort, CohortInvite, Membership, Rating, Shares
 from config.logs import redact
 from skillmap.guide import current_guide
+from skillmap.values import Step
 from tests.conftest import ALL_FOUR, MakeAudit
 
 pytestmark = pytest.mark.django_db
@@ -567,3 +569,35 @@ def test_the_invitation_escapes_the_organisers_words(owner: User, other_user: Us
     page = logged_in(other_user).get(reverse("audits:cohort_join", args=[token])).content.decode()
     assert "<img src=x" not in page and "<script>x()" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;<br>second" in page
+
+
+def test_the_steps_shown_for_a_gap_serve_its_track(owner: User, make_audit: MakeAudit) -> None:
+    cohort = make_cohort(owner, min_group=3)
+    for n in range(3):
+        short = {**ALL_FOUR, "career-and-communication": 2}  # policy's hired-on bucket
+        member(make_audit, cohort, f"m{n}", track="policy-and-governance", ratings=short)
+    f = cohort_figures(cohort)
+    steps = [step for g in f.gaps for s in g.skills for step in s.steps]
+    assert steps
+    assert all(step.serves("policy-and-governance") for step in steps)
+
+
+def test_steps_for_a_gap_are_the_tracks_own_first() -> None:
+    def step(n: int, tracks: tuple[str, ...]) -> Step:
+        return Step(n, "papers", f"Step {n}", "done", "read", 1, position=n, tracks=tracks)
+
+    everyone, theirs, others = (), ("policy",), ("research", "safety")
+    skill_map = replace(
+        current_guide().map,
+        steps=(
+            step(1, others),
+            step(2, everyone),
+            step(3, everyone),
+            step(4, theirs),
+            step(5, everyone),
+        ),
+    )
+    shown = cohorts.serving_steps(skill_map, "papers", "policy")
+    # Never another track's; the track's own first, then by position, shown in position order.
+    assert [s.id for s in shown] == [2, 3, 4]
+    assert [s.id for s in cohorts.serving_steps(skill_map, "papers", "research")] == [1, 2, 3]
