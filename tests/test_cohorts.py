@@ -601,3 +601,15 @@ def test_steps_for_a_gap_are_the_tracks_own_first() -> None:
     # Never another track's; the track's own first, then by position, shown in position order.
     assert [s.id for s in shown] == [2, 3, 4]
     assert [s.id for s in cohorts.serving_steps(skill_map, "papers", "research")] == [1, 2, 3]
+
+
+def test_the_new_cohort_and_delete_pages_ask_little(
+    owner: User, django_assert_num_queries: Any
+) -> None:
+    cohort = make_cohort(owner)
+    client = logged_in(owner)
+    with django_assert_num_queries(2):  # session, user
+        assert client.get(reverse("audits:cohort_new")).status_code == 200
+    delete = reverse("audits:cohort_delete", args=[cohort.public_id])
+    with django_assert_num_queries(3):  # session, user, the cohort, scoped to its maker
+        assert client.get(delete).status_code == 200
