@@ -26,7 +26,7 @@ from django.template import loader
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audits.forms import DeleteAccountForm, SignUpForm
-from audits.models import Audit, StepDone
+from audits.models import Audit, Cohort, Membership, StepDone
 from audits.ratelimit import rate_limited
 
 SESSION_AUDITS = "audit_ids"
@@ -170,8 +170,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/account.html")
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cohorts = {
+        "memberships": Membership.objects.filter(user=request.user).select_related("cohort"),
+        "organising": Cohort.objects.for_organiser(request.user).order_by("name"),
+    }
+    return render(request, "registration/account.html", cohorts)
 
 
 @login_required

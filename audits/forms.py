@@ -1,5 +1,5 @@
 """Every form of the audits app: the rating form and the track choice, sharing and rate-me
-links, the plan's hours, and the account forms."""
+links, the plan's hours, the account forms, and cohorts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from audits import plans, scoring
-from audits.models import Expiry
+from audits.models import DEFAULT_MIN_GROUP, LEAST_MIN_GROUP, Cohort, Expiry, Membership
 from skillmap import values
 from skillmap.values import Skill, Track
 
@@ -338,3 +338,54 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class CohortForm(forms.ModelForm):
+    min_group = forms.IntegerField(
+        label="Smallest group shown",
+        min_value=LEAST_MIN_GROUP,
+        max_value=1000,
+        initial=DEFAULT_MIN_GROUP,
+        help_text="Below this many members sharing, you see only how many joined. "
+        f"At least {LEAST_MIN_GROUP}.",
+        error_messages={
+            "min_value": f"The smallest group shown is at least {LEAST_MIN_GROUP}, so no figure "
+            "can single anyone out."
+        },
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "note", "min_group"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "name": "Members see it when they open the invitation.",
+            "note": "Optional. Shown on the invitation, before someone joins.",
+        }
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["shares", "named"]
+        widgets = {"shares": forms.RadioSelect}
+        labels = {"shares": "What the cohort counts"}
+
+
+class InviteForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
+    )
+
+
+class CoOrganiserForm(forms.Form):
+    username = forms.CharField(
+        label="Username", max_length=150, help_text="They see everything you see on this page."
+    )
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"]
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no account called “{username}”.")
+        return user

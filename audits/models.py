@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import plans, scoring
 from skillmap.guide import Guide, snapshot_guide
 from skillmap.models import MapSnapshot, Skill, Track
+from skillmap.validators import single_line
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -544,8 +545,9 @@ class LinkQuerySet[L: "Link"](models.QuerySet[L]):
 
 
 class Link(models.Model):
-    """A bearer link to one completed audit, made by its owner: the token's hash, when it was
-    made and when it stops opening anything. ShareLink and RatingRequest are the two kinds."""
+    """A bearer link made by its owner: the token's hash, when it was made and when it stops
+    opening anything. ShareLink and RatingRequest open one completed audit; CohortInvite opens
+    one cohort's join page."""
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -568,10 +570,14 @@ class Link(models.Model):
         `fields` are the kind's own (a share link's include_notes, a request's label...)."""
         if not audit.is_complete:
             raise AuditIncomplete([])
+        return cls.issue(days=days, audit=audit, **fields)
+
+    @classmethod
+    def issue(cls, *, days: int = Expiry.MONTH, **fields: Any) -> tuple[Self, str]:
+        """A new link of this kind with `fields` (what it opens), and its token."""
         token, token_hash = new_token()
         now = timezone.now()
         link = cls._default_manager.create(
-            audit=audit,
             token_hash=token_hash,
             created_at=now,
             expires_at=now + timedelta(days=int(Expiry(days))),
@@ -717,3 +723,160 @@ class OutsideView(models.Model):
 
 class RequestUsed(Exception):
     """A rate-me link takes one answer; this one has had it (or has expired meanwhile)."""
+
+
+# --- Cohorts ---------------------------------------------------------------------------------
+# A group (a fellowship, a reading group, a mentor's mentees) whose organisers see where the
+# group's gaps are, in counts only, from members who chose to share (audits.cohorts does the
+# counting; audits.cohort_views the pages).
+
+# The smallest group whose figures are shown, and the least an organiser may set it to.
+DEFAULT_MIN_GROUP = 5
+LEAST_MIN_GROUP = 3
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def for_organiser(self, user: AbstractBaseUser | AnonymousUser) -> CohortQuerySet:
+        """The cohorts this person organises (made, or was added to); none for a visitor."""
+        if not user.is_authenticated:
+            return self.none()
+        organising = Q(owner_id=user.pk) | Q(
+            pk__in=Cohort.co_organisers.through.objects.filter(user_id=user.pk).values("cohort")
+        )
+        return self.filter(organising)
+
+
+class Cohort(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=80, validators=[single_line])
+    note = models.CharField(
+        "note to members",
+        max_length=500,
+        blank=True,
+        help_text="Shown on the invitation, before someone joins.",
+    )
+    min_group = models.PositiveSmallIntegerField(
+        "smallest group shown",
+        default=DEFAULT_MIN_GROUP,
+        help_text="Below this many members sharing, the cohort page shows only how many joined.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohorts_made"
+    )
+    co_organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cohorts_organised"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_group__gte=LEAST_MIN_GROUP), name="cohort_min_group_at_least_3"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:cohort", args=[self.public_id])
+
+    def new_invite(self, days: int = Expiry.MONTH) -> tuple[CohortInvite, str]:
+        """A fresh invitation link, replacing any other: the old one stops working at once."""
+        with transaction.atomic():
+            CohortInvite.objects.filter(cohort=self).live().update(revoked_at=timezone.now())
+            return CohortInvite.issue(days=days, cohort=self)
+
+
+class CohortInviteQuerySet(LinkQuerySet["CohortInvite"]):
+    def live(self) -> CohortInviteQuerySet:
+        return self.unexpired().filter(revoked_at__isnull=True)
+
+    def get_for_token(self, token: str) -> CohortInvite:
+        return self.select_related("cohort__owner").get(token_hash=hash_token(token))
+
+
+class CohortInvite(Link):
+    """The link that opens a cohort's join page (and nothing else), for whoever holds it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invites")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CohortInviteQuerySet.as_manager()
+
+    class Meta(Link.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.cohort_id}, expires {self.expires_at:%Y-%m-%d}"
+
+    def revoke(self) -> None:
+        CohortInvite.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+
+
+class Shares(models.TextChoices):
+    LATEST = "latest", "My latest completed audit (it follows my re-audits)"
+    NOTHING = "nothing", "Nothing yet"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def sharing(self) -> MembershipQuerySet:
+        return self.filter(shares=Shares.LATEST)
+
+    def with_latest_audit(self) -> MembershipQuerySet:
+        """Each with `latest_audit_id` (their latest completed audit, or None) and
+        `completed_audits` (how many they have completed): two subqueries, not a query each."""
+        completed = Audit.objects.filter(owner=OuterRef("user"), completed_at__isnull=False)
+        return self.annotate(
+            latest_audit_id=Subquery(completed.order_by("-completed_at", "-id").values("id")[:1]),
+            completed_audits=Subquery(
+                completed.order_by().values("owner").annotate(n=Count("id")).values("n")[:1]
+            ),
+        )
+
+
+class Membership(models.Model):
+    """One person in one cohort, and what they chose the organisers see."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    shares = models.CharField(
+        "what the cohort counts", max_length=10, choices=Shares.choices, default=Shares.LATEST
+    )
+    named = models.BooleanField(
+        "organisers see my name and my own results",
+        default=False,
+        help_text="Off: you are only ever counted with others.",
+    )
+    joined_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="one_membership_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.cohort_id}"
+
+    @property
+    def sharing(self) -> bool:
+        return self.shares == Shares.LATEST
+
+    @property
+    def organisers_see(self) -> str:
+        """What the cohort's organisers see of this member, in words."""
+        if not self.sharing:
+            return "Nothing of your audits: you are counted as joined, no more."
+        if self.named:
+            return "Your latest completed audit, counted with others, and your name and results."
+        return "Your latest completed audit, only ever counted with others: never your name."

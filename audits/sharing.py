@@ -50,11 +50,11 @@ TOKEN_LENGTH = 43
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-def _looks_like_token(token: str) -> bool:
+def looks_like_token(token: str) -> bool:
     return len(token) == TOKEN_LENGTH and set(token) <= TOKEN_ALPHABET
 
 
-def _for_link_holders(response: HttpResponse, *, has_forms: bool = False) -> HttpResponse:
+def for_link_holders(response: HttpResponse, *, has_forms: bool = False) -> HttpResponse:
     """Headers for any page whose address carries a token (or that shows a new one).
 
     A page without forms sends no Referer at all. A page with a form keeps the site's
@@ -68,10 +68,10 @@ def _for_link_holders(response: HttpResponse, *, has_forms: bool = False) -> Htt
     return response
 
 
-def _dead_link(request: HttpRequest) -> HttpResponse:
+def dead_link(request: HttpRequest) -> HttpResponse:
     """The one answer for a token that opens nothing: revoked, expired, unknown or malformed.
     Its words fit the likeliest cause (a link that was real) without telling the causes apart."""
-    return _for_link_holders(render(request, "audits/link_closed.html", status=404))
+    return for_link_holders(render(request, "audits/link_closed.html", status=404))
 
 
 # --- The owner's sharing page ---------------------------------------------------------------
@@ -155,7 +155,7 @@ def _sharing_page(
         if partial and request.htmx
         else "audits/share_manage.html"
     )
-    return _for_link_holders(render(request, template, context, status=status), has_forms=True)
+    return for_link_holders(render(request, template, context, status=status), has_forms=True)
 
 
 @require_safe
@@ -232,12 +232,12 @@ def delete_outside_view(request: HttpRequest, public_id: UUID, view_id: int) -> 
 @require_safe
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The results, read-only: nothing of the owner's account, notes only if they said so."""
-    if not _looks_like_token(token):
-        return _dead_link(request)
+    if not looks_like_token(token):
+        return dead_link(request)
     try:
         link = ShareLink.objects.live().get_for_token(token)
     except ShareLink.DoesNotExist:
-        return _dead_link(request)
+        return dead_link(request)
     if request.method == "GET":  # a HEAD (a link unfurler's) fetches nothing to read
         link.opened()
     audit = link.audit
@@ -246,7 +246,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         taken = dataclasses.replace(taken, notes={})
     assessment = taken.assessment()
     if assessment is None:
-        return _dead_link(request)
+        return dead_link(request)
     context = {
         "audit": audit,
         "map": taken.guide.map,
@@ -256,7 +256,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         # The plan too, read-only: a link holder may not tick, re-plan or download for the owner.
         **plan_context(audit, taken, assessment, editable=False),
     }
-    return _for_link_holders(render(request, "audits/share_results.html", context))
+    return for_link_holders(render(request, "audits/share_results.html", context))
 
 
 # --- What a rate-me link opens --------------------------------------------------------------
@@ -272,7 +272,7 @@ def _rate_me_page(
     skill_map = taken.guide.map
     track = skill_map.track(taken.track)
     if track is None:
-        return _dead_link(request)
+        return dead_link(request)
     if form is None:
         form = OutsideRatingsForm(None, skill_map=skill_map, track=track)
     context = {
@@ -284,23 +284,23 @@ def _rate_me_page(
         "missing": form.unrated(),
     }
     response = render(request, "audits/rate_me.html", context, status=status)
-    return _for_link_holders(response, has_forms=True)
+    return for_link_holders(response, has_forms=True)
 
 
 def _used(request: HttpRequest) -> HttpResponse:
-    return _for_link_holders(render(request, "audits/rate_me_used.html", status=409))
+    return for_link_holders(render(request, "audits/rate_me_used.html", status=409))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("outside")
 def rate_me(request: HttpRequest, token: str) -> HttpResponse:
     """The owner's questions for someone else to answer, once; never the owner's ratings."""
-    if not _looks_like_token(token):
-        return _dead_link(request)
+    if not looks_like_token(token):
+        return dead_link(request)
     try:
         rating_request = RatingRequest.objects.unexpired().get_for_token(token)
     except RatingRequest.DoesNotExist:
-        return _dead_link(request)
+        return dead_link(request)
     if rating_request.is_used:
         return _used(request)
     if request.method != "POST":
@@ -308,7 +308,7 @@ def rate_me(request: HttpRequest, token: str) -> HttpResponse:
     taken = rating_request.audit.taken()
     track = taken.guide.map.track(taken.track)
     if track is None:
-        return _dead_link(request)
+        return dead_link(request)
     form = OutsideRatingsForm(request.POST, skill_map=taken.guide.map, track=track)
     unknown = form.unknown_fields()
     if unknown:
@@ -325,4 +325,4 @@ def rate_me(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def rate_me_thanks(request: HttpRequest) -> HttpResponse:
-    return _for_link_holders(render(request, "audits/rate_me_thanks.html"))
+    return for_link_holders(render(request, "audits/rate_me_thanks.html"))

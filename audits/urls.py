@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import plan_views, sharing, views
+from audits import cohort_views, plan_views, sharing, views
 
 app_name = "audits"
 
@@ -55,6 +55,29 @@ urlpatterns = [
         name="outside_delete",
     ),
     path("shared/<str:token>/", sharing.shared, name="shared"),
+    # Cohorts: the organisers' pages, then the invitation and a member's own choices.
+    path("cohorts/new/", cohort_views.cohort_new, name="cohort_new"),
+    path("cohorts/<uuid:public_id>/", cohort_views.cohort, name="cohort"),
+    path("cohorts/<uuid:public_id>/export.csv", cohort_views.cohort_export, name="cohort_export"),
+    path("cohorts/<uuid:public_id>/invite/", cohort_views.cohort_invite, name="cohort_invite"),
+    path(
+        "cohorts/<uuid:public_id>/invite/revoke/",
+        cohort_views.cohort_invite_revoke,
+        name="cohort_invite_revoke",
+    ),
+    path(
+        "cohorts/<uuid:public_id>/organisers/",
+        cohort_views.cohort_organisers,
+        name="cohort_organisers",
+    ),
+    path("cohorts/<uuid:public_id>/delete/", cohort_views.cohort_delete, name="cohort_delete"),
+    path("cohorts/join/<str:token>/", cohort_views.cohort_join, name="cohort_join"),
+    path(
+        "cohorts/<uuid:public_id>/membership/",
+        cohort_views.cohort_membership,
+        name="cohort_membership",
+    ),
+    path("cohorts/<uuid:public_id>/leave/", cohort_views.cohort_leave, name="cohort_leave"),
     path("rate/thanks/", sharing.rate_me_thanks, name="rate_me_thanks"),
     path("rate/<str:token>/", sharing.rate_me, name="rate_me"),
 ]

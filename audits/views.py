@@ -638,7 +638,7 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.note,
                 "self",
             ]
-            writer.writerow([_csv_safe(str(cell)) for cell in row])
+            writer.writerow([csv_safe(str(cell)) for cell in row])
         views = _outside_views(a)
         skills = a.taken().guide.map.skills if views else ()  # the map's order, as above
         for view in views:
@@ -657,11 +657,11 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
                     view["comments"].get(skill.slug, ""),
                     f"outside: {view['label']}",
                 ]
-                writer.writerow([_csv_safe(str(cell)) for cell in row])
+                writer.writerow([csv_safe(str(cell)) for cell in row])
     return response
 
 
-def _csv_safe(text: str) -> str:
+def csv_safe(text: str) -> str:
     """Keep a spreadsheet from running a cell as a formula. Every cell goes through it: notes
     are the person's own words, and track and skill names are whatever staff typed."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -324,6 +324,9 @@ RATE_LIMITS = {
     "share": os.environ.get("RATE_LIMIT_SHARE", "20/h"),
     # Outside ratings submitted through rate-me links, per client.
     "outside": os.environ.get("RATE_LIMIT_OUTSIDE", "10/h"),
+    # New cohorts and new invitation links; joining a cohort through an invitation.
+    "cohort": os.environ.get("RATE_LIMIT_COHORT", "10/h"),
+    "cohort_join": os.environ.get("RATE_LIMIT_COHORT_JOIN", "20/h"),
 }
 
 # Security headers, on in every mode; the HTTPS-only ones in production.

@@ -29,7 +29,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from audits import accounts
-from audits.models import Audit, RatingRequest, ShareLink
+from audits.models import Audit, Cohort, Membership, RatingRequest, ShareLink
 from audits.reminders import unsubscribe_token
 from skillmap.models import Track
 from tests import browser_tools as tools
@@ -167,6 +167,7 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         Visit("link-closed", f"/shared/{'x' * 43}/", "anon", 404),
         Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
         Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
+        *_cohort_pages(make_audit, owner),
         Visit(
             "admin-track-change",
             f"/admin/skillmap/track/{Track.objects.get(slug='research-scientist').pk}/change/",
@@ -174,6 +175,28 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         ),
     ]
     return visits, [scientist]
+
+
+def _cohort_pages(make_audit: MakeAudit, owner: User) -> list[Visit]:
+    """A cohort the owner organises with enough members sharing for every figure, an
+    invitation to someone else's, and a membership of a third."""
+    cohort = Cohort.objects.create(owner=owner, name="Fellows 2026", note="Welcome <all>")
+    cohort.new_invite()
+    for n in range(6):
+        user = User.objects.create_user(f"fellow{n}", password=PASSWORD)
+        make_audit(owner=user, ratings=ALL_FOUR, complete=True)
+        Membership.objects.create(cohort=cohort, user=user, named=n < 2)
+    theirs = Cohort.objects.create(owner=User.objects.get(username="fellow0"), name="Mentees")
+    _, token = theirs.new_invite()
+    joined = Cohort.objects.create(owner=User.objects.get(username="fellow1"), name="Readers")
+    Membership.objects.create(cohort=joined, user=owner)
+    return [
+        Visit("cohort-new", "/cohorts/new/", "owner"),
+        Visit("cohort", f"/cohorts/{cohort.public_id}/", "owner"),
+        Visit("cohort-delete", f"/cohorts/{cohort.public_id}/delete/", "owner"),
+        Visit("cohort-join", f"/cohorts/join/{token}/", "owner"),
+        Visit("cohort-membership", f"/cohorts/{joined.public_id}/membership/", "owner"),
+    ]
 
 
 MATRIX_GEOMETRY = """() => {

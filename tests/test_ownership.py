@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from audits.models import Audit, Rating
+from audits.models import Audit, Cohort, CohortInvite, Membership, Rating
 from tests.conftest import ALL_FOUR, MakeAudit, session_client_with
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,100 @@ def test_people_who_are_not_staff_get_the_admin_login(owner_client: Client) -> N
     response = owner_client.get("/admin/audits/audit/")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+# --- Cohorts --------------------------------------------------------------------------------
+# A cohort's pages answer only to its organisers; everyone else, its members too, gets the
+# same 404 as for an audit that is not theirs, and changes nothing.
+
+
+@dataclass(frozen=True)
+class CohortCall:
+    name: str
+    method: str
+    organiser_status: int
+    data: dict[str, str] = field(default_factory=dict)
+    htmx: bool = False
+
+    def send(self, client: Client, cohort: Cohort) -> Any:
+        url = reverse(f"audits:{self.name}", args=[cohort.public_id])
+        headers = {"HX-Request": "true"} if self.htmx else {}
+        if self.method == "get":
+            return client.get(url, headers=headers)
+        return client.post(url, self.data, headers=headers)
+
+
+COHORT_CALLS = [
+    CohortCall("cohort", "get", 200),
+    CohortCall("cohort", "get", 200, htmx=True),
+    CohortCall("cohort_export", "get", 200),
+    CohortCall("cohort_invite", "post", 201, {"days": "7"}),
+    CohortCall("cohort_invite", "post", 201, {"days": "7"}, htmx=True),
+    CohortCall("cohort_invite_revoke", "post", 302),
+    CohortCall("cohort_invite_revoke", "post", 200, htmx=True),
+    CohortCall("cohort_organisers", "post", 302, {"username": "other"}),
+    CohortCall("cohort_delete", "get", 200),
+    CohortCall("cohort_delete", "post", 302),
+]
+
+
+def cohort_call_id(call: CohortCall) -> str:
+    return f"{call.method.upper()} {call.name}{' htmx' if call.htmx else ''}"
+
+
+def cohort_state() -> tuple[list[dict[str, Any]], ...]:
+    return (
+        list(Cohort.objects.order_by("pk").values()),
+        list(CohortInvite.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        list(Cohort.co_organisers.through.objects.order_by("pk").values()),
+    )
+
+
+@pytest.fixture
+def cohort(owner: User, other_user: User) -> Cohort:
+    made = Cohort.objects.create(owner=owner, name="Fellows")
+    made.new_invite()
+    return made
+
+
+@pytest.mark.parametrize("call", COHORT_CALLS, ids=cohort_call_id)
+def test_the_organiser_can_use_their_cohort(
+    call: CohortCall, cohort: Cohort, clients: dict[str, Client]
+) -> None:
+    assert call.send(clients["owner"], cohort).status_code == call.organiser_status
+
+
+@pytest.mark.parametrize("intruder", ["other user", "member", "anonymous"])
+@pytest.mark.parametrize("call", COHORT_CALLS, ids=cohort_call_id)
+def test_nobody_else_can_touch_a_cohort(
+    call: CohortCall,
+    intruder: str,
+    cohort: Cohort,
+    other_user: User,
+    clients: dict[str, Client],
+    make_audit: MakeAudit,
+) -> None:
+    client = clients["other user" if intruder == "member" else intruder]
+    if intruder == "member":
+        make_audit(owner=other_user, ratings=ALL_FOUR, complete=True)
+        Membership.objects.create(cohort=cohort, user=other_user, named=True)
+    before = cohort_state()
+    response = call.send(client, cohort)
+    assert response.status_code == 404
+    assert cohort_state() == before
+    assert str(cohort.public_id) not in response.content.decode()
+    assert "Fellows" not in response.content.decode()
+
+
+@pytest.mark.parametrize("intruder", ["owner", "other user", "anonymous"])
+@pytest.mark.parametrize("call", ["cohort_membership", "cohort_leave"])
+def test_a_membership_answers_only_to_its_member(
+    call: str, intruder: str, cohort: Cohort, editor: User, clients: dict[str, Client]
+) -> None:
+    Membership.objects.create(cohort=cohort, user=editor)
+    before = cohort_state()
+    url = reverse(f"audits:{call}", args=[cohort.public_id])
+    assert clients[intruder].get(url).status_code in (404, 405)
+    assert clients[intruder].post(url, {"shares": "nothing"}).status_code == 404
+    assert cohort_state() == before

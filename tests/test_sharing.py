@@ -118,7 +118,7 @@ def results_url(audit: Audit) -> str:
 
 def assert_for_link_holders(response: Any, referrer: str = "no-referrer") -> None:
     """noindex, never stored, the site's CSP; no Referer at all from a page without a form,
-    and none beyond this site from one with a form (see audits.sharing._for_link_holders)."""
+    and none beyond this site from one with a form (see audits.sharing.for_link_holders)."""
     assert response["X-Robots-Tag"] == "noindex"
     assert response["Referrer-Policy"] == referrer
     assert response["Cache-Control"] == "private, no-store"
