@@ -28,7 +28,7 @@ from django.views.decorators.vary import vary_on_headers
 from audits import cohorts, scoring
 from audits.accounts import AuthenticatedHttpRequest
 from audits.forms import CohortForm, CoOrganiserForm, InviteForm, MembershipForm
-from audits.models import Audit, Cohort, CohortInvite, Membership, Shares
+from audits.models import Audit, Cohort, CohortInvite, Membership, Shares, StepDone
 from audits.ratelimit import rate_limited
 from audits.sharing import dead_link, for_link_holders, looks_like_token
 from audits.views import HtmxHttpRequest, csv_safe
@@ -50,7 +50,8 @@ def get_cohort_for_owner(request: HttpRequest, public_id: UUID) -> Cohort:
 
 def cohort_figures(cohort: Cohort) -> cohorts.Figures:
     """The figures for a cohort: its memberships with each one's latest completed audit (one
-    query), those audits with their map snapshots (one more), assessed here."""
+    query), those audits with their map snapshots (one more) and their owners' done steps (one
+    more), assessed here."""
     memberships = list(
         Membership.objects.filter(cohort=cohort).with_latest_audit().select_related("user")
     )
@@ -60,6 +61,12 @@ def cohort_figures(cohort: Cohort) -> cohorts.Figures:
         if m.sharing and m.latest_audit_id is not None  # type: ignore[attr-defined]
     }
     audits = Audit.objects.filter(pk__in=list(sharing)).with_map_snapshot()
+    # Each sharing member's done steps (a person's, across their audits), in one more query.
+    done: dict[int, set[int]] = {}
+    for owner_id, step_id in StepDone.objects.filter(
+        owner_id__in=[m.user_id for m in sharing.values()]
+    ).values_list("owner_id", "step_id"):
+        done.setdefault(owner_id, set()).add(step_id)
     shared = []
     for audit in audits:
         taken = audit.taken()
@@ -78,7 +85,7 @@ def cohort_figures(cohort: Cohort) -> cohorts.Figures:
                 cells=scoring.cell_results(skill_map, target, ratings),
                 ratings=ratings,
                 completed_at=audit.completed_at,
-                steps_done=audit.steps_done,
+                steps_done=audit.steps_done(done.get(member.user_id, set())),
                 reaudit=(member.completed_audits or 0) > 1,  # type: ignore[attr-defined]
                 name=member.user.username if member.named else "",
             )

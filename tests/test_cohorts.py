@@ -484,9 +484,10 @@ def two_hundred_members(cohort: Cohort, make_audit: MakeAudit) -> None:
     )
 
 
-# session, user, the cohort, the memberships with their latest audits, those audits, the map's
-# revision (is the map this process built still today's?), the organisers, the live invitation
-COHORT_PAGE = 8
+# session, user, the cohort, the memberships with their latest audits, those audits, their
+# owners' done steps, the map's revision (is the map this process built still today's?), the
+# organisers, the live invitation
+COHORT_PAGE = 9
 
 
 def test_the_cohort_page_asks_the_same_few_questions_for_200_members(
