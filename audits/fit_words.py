@@ -4,6 +4,7 @@ live panel print. The arithmetic is audits.scoring's; this only says it plainly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from audits import scoring
 from skillmap.values import Bucket, SkillMap
@@ -73,3 +74,12 @@ def fit_rows(skill_map: SkillMap, assessment: scoring.Assessment) -> tuple[FitRo
         )
     return tuple(rows)
 
+
+
+def context(skill_map: SkillMap, assessment: scoring.Assessment) -> dict[str, Any]:
+    """What a page that shows an assessment needs of it: the assessment, and for rules 3 its fit
+    across tracks by place, in words."""
+    found: dict[str, Any] = {"assessment": assessment}
+    if assessment.rules > 2:
+        found |= {"fit_rows": fit_rows(skill_map, assessment), "tie_margin": scoring.TIE_MARGIN}
+    return found

@@ -160,7 +160,7 @@ def _form_page(
         "map": guide.map,
         "guide": guide,
         "form": form,
-        **_fit_context(guide.map, scoring.assess(guide.map, target, ratings)),
+        **fit_words.context(guide.map, scoring.assess(guide.map, target, ratings)),
         **extra,
     }
     partial = request.htmx
@@ -176,17 +176,6 @@ def _form_page(
         }
     template = "audits/audit.html#panel" if partial else "audits/audit.html"
     return render(request, template, context, status=status)
-
-
-def _fit_context(skill_map: SkillMap, assessment: scoring.Assessment) -> dict[str, Any]:
-    """The assessment, and for rules 3 its fit across tracks by place, in words."""
-    context: dict[str, Any] = {"assessment": assessment}
-    if assessment.rules > 2:
-        context |= {
-            "fit_rows": fit_words.fit_rows(skill_map, assessment),
-            "tie_margin": scoring.TIE_MARGIN,
-        }
-    return context
 
 
 def _unrated(guide: Guide, audit: Audit) -> list[Any]:
@@ -372,7 +361,7 @@ def results_page(
         "map": taken.guide.map,
         "assessment": assessment,
         "chart": charts.results_chart(assessment),
-        **_fit_context(taken.guide.map, assessment),
+        **fit_words.context(taken.guide.map, assessment),
         **plan_context(audit, taken, assessment, **plan_extra),
         **_against_today(request, taken, assessment),
         **outside.context(audit, taken, assessment),  # beside, never in, the owner's scores

@@ -468,7 +468,7 @@ def test_the_next_step_names_the_set_the_cell_and_that_it_is_hired_on(
     assert (
         "Raise Reading papers and Experiments and rigour to 4 (each is 3 now: a cell counts its "
         "weakest question, so they rise together). That lifts Research Skills from 3 to 4 (it "
-        "asks 5), the cell you’re hired on, and cuts Research Scientist from 1.29 to 1 point "
+        "asks 5), a cell you’re hired on, and cuts Research Scientist from 1.29 to 1 point "
         "short on average."
     ) in step
     assert "best fit" not in step  # Research Scientist is not first, so nothing to change
