@@ -75,11 +75,10 @@ def fit_rows(skill_map: SkillMap, assessment: scoring.Assessment) -> tuple[FitRo
     return tuple(rows)
 
 
-
 def context(skill_map: SkillMap, assessment: scoring.Assessment) -> dict[str, Any]:
     """What a page that shows an assessment needs of it: the assessment, and for rules 3 its fit
     across tracks by place, in words."""
-    found: dict[str, Any] = {"assessment": assessment}
+    found: dict[str, Any] = {"assessment": assessment, "headline": scoring.headline(assessment)}
     if assessment.rules > 2:
         found |= {"fit_rows": fit_rows(skill_map, assessment), "tie_margin": scoring.TIE_MARGIN}
     return found

@@ -302,14 +302,8 @@ def rule(request: HttpRequest) -> HttpResponse:
         audit = get_audit_for_visitor(request, public_id, snapshot=True)
     if audit is not None and audit.is_complete:
         assessment = audit.taken().assessment()
-    elif audit is not None:
-        target = skill_map.track(audit.track.slug)
-        ratings = {slug: value for slug, (value, _) in audit.ratings_by_slug().items()}
-        assessment = scoring.assess(skill_map, target, ratings) if target else None
     else:
-        target = skill_map.track(EXAMPLE_TRACK) or (skill_map.tracks[0] if skill_map.tracks else None)
-        ratings = {s.slug: EXAMPLE_RATING for s in skill_map.questions_for(target)} if target else {}
-        assessment = scoring.assess(skill_map, target, ratings) if target else None
+        assessment = _example(skill_map, audit)
     context = {
         "map": skill_map,
         "rules": 3,
@@ -323,6 +317,18 @@ def rule(request: HttpRequest) -> HttpResponse:
         "worked": scoring.worked_example(assessment) if assessment else None,
     }
     return render(request, "audits/rule.html", context)
+
+
+def _example(skill_map: SkillMap, audit: Audit | None) -> scoring.Assessment | None:
+    """An open audit's ratings so far against today's map, or the fixed illustration."""
+    if audit is not None:
+        target = skill_map.track(audit.track.slug)
+        ratings = {slug: value for slug, (value, _) in audit.ratings_by_slug().items()}
+    else:
+        target = skill_map.track(EXAMPLE_TRACK) or next(iter(skill_map.tracks), None)
+        asked = skill_map.questions_for(target) if target else ()
+        ratings = {s.slug: EXAMPLE_RATING for s in asked}
+    return scoring.assess(skill_map, target, ratings) if target else None
 
 
 def _level_rows(skill_map: SkillMap) -> dict[str, Any]:

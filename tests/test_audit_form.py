@@ -273,8 +273,7 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
         "Communication": (
             "—",
             "High (4)",
-            "not rated yet: rate Career and Communication Skills, rate Portfolio and "
-            "applications",
+            "not rated yet: rate Career and Communication Skills, rate Portfolio and applications",
         ),
         "Domain": (
             "—",

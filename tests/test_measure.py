@@ -383,5 +383,5 @@ def test_the_rule_page_asks_only_for_the_revision(
         response = anon_client.get("/audits/how-scoring-works/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<th scope=\"col\">What it asks (target rating)</th>" in html  # rules 3's table
+    assert '<th scope="col">What it asks (target rating)</th>' in html  # rules 3's table
     assert "the guide gives the map, not the arithmetic" in html

@@ -50,6 +50,7 @@ def fit_rows(html: str) -> list[tuple[str, str, str, str]]:
     fit = fit[: fit.index("</ol>")]
     return [tuple(m) for m in FIT_ROW.findall(fit)]  # type: ignore[misc]
 
+
 def results_url(audit: Audit) -> str:
     return f"/audits/{audit.public_id}/results/"
 
@@ -369,9 +370,7 @@ def test_fit_ranks_all_seven_tracks_by_place_and_states_the_rule(
     ) in words
     assert "Tracks less than 0.25 of a point apart share a place." in words
     assert "tied 1st Research Scientist your target far 1.35 points short on average" in words
-    assert (
-        "Steep gap: Research is 2 or more points short of a High or Very-high level." in words
-    )
+    assert "Steep gap: Research is 2 or more points short of a High or Very-high level." in words
     assert "Steep gap: Research and Domain are 2 or more points short" in words  # Alignment
     assert (
         f'<a href="/audits/how-scoring-works/?audit={audit.public_id}">How this was worked '
@@ -420,9 +419,7 @@ def test_ties_share_a_place_each_with_its_band_and_the_target_first_in_its_place
 def test_a_met_target_is_first_and_alone_in_its_place(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
-    audit = make_audit(
-        owner=owner, track="research-engineer", ratings=all_rated(5), complete=True
-    )
+    audit = make_audit(owner=owner, track="research-engineer", ratings=all_rated(5), complete=True)
 
     rows = fit_rows(page(owner_client, audit))
 
@@ -525,9 +522,7 @@ def test_never_every_cell_met_beside_a_gap(
 
 
 @pytest.mark.django_db
-def test_results_use_plain_words(
-    owner: User, owner_client: Client, make_audit: MakeAudit
-) -> None:
+def test_results_use_plain_words(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
     ratings = {**ALL_FOUR}
     del ratings["law-econ-and-policy"]
     audit = make_audit(owner=owner, ratings=ratings, complete=True)

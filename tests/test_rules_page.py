@@ -85,12 +85,12 @@ def test_without_an_audit_the_worked_example_is_a_labelled_illustration(
         in words(html)
     )
     assert table(html, "worked-table") == [
-        ["Cell", "Level", "Asks", "Weight", "Your score", "Gap", "Gap × weight"],
-        ["Technical", "High", "4", "4", "3", "1", "4"],
-        ["Research", "Very high", "5", "5", "3", "2", "10"],
-        ["Communication", "High", "4", "4", "3", "1", "4"],
-        ["Domain", "Math, heavy (scored as High)", "4", "4", "3", "1", "4"],
-        ["Added up", "", "", "17", "", "", "22"],
+        ["Cell", "Asks", "Weight", "You", "Gap", "Gap × weight"],
+        ["Technical High", "4", "4", "3", "1", "4"],
+        ["Research Very high", "5", "5", "3", "2", "10"],
+        ["Communication High", "4", "4", "3", "1", "4"],
+        ["Domain Math, heavy, scored as High", "4", "4", "3", "1", "4"],
+        ["Added up", "", "17", "", "", "22"],
     ]
     assert "Points short: 22 ÷ 17 = 1.29 on average per cell." in words(html)
     assert '<a href="/audits/new/">Start an audit</a>' in html
@@ -109,16 +109,17 @@ def test_with_the_owners_audit_the_worked_example_is_their_own(
     assert "Worked example: your Alignment and AI Safety audit" in words(html)
     assert "illustration" not in html
     assert table(html, "worked-table")[1:] == [
-        ["Technical", "High", "4", "4", "3", "1", "4"],
-        ["Research", "High", "4", "4", "2", "2", "8"],
-        ["Communication", "High", "4", "4", "5", "0", "0"],
-        ["Domain", "Math + threat models (scored as High)", "4", "4", "2", "2", "8"],
-        ["Added up", "", "", "16", "", "", "20"],
+        ["Technical High", "4", "4", "3", "1", "4"],
+        ["Research High", "4", "4", "2", "2", "8"],
+        ["Communication High", "4", "4", "5", "0", "0"],
+        ["Domain Math + threat models, scored as High", "4", "4", "2", "2", "8"],
+        ["Added up", "", "16", "", "", "20"],
     ]
     assert "Points short: 20 ÷ 16 = 1.25 on average per cell." in words(html)
     # The same figure the results page prints for the target.
     results = owner_client.get(f"/audits/{audit.public_id}/results/").content.decode()
-    assert "Alignment and AI Safety</span> <strong class=\"tag tag-target\">your target</strong>" in results
+    target = 'Alignment and AI Safety</span> <strong class="tag tag-target">your target</strong>'
+    assert target in results
     assert "1.25 points short on average" in words(results)
     assert f'<a href="/audits/{audit.public_id}/results/">Back to your audit</a>' in html
 
@@ -132,8 +133,8 @@ def test_an_open_audit_is_worked_out_as_rated_so_far(make_audit: MakeAudit) -> N
 
     assert "Your own cells, as rated so far, against Research Scientist." in words(html)
     rows = table(html, "worked-table")
-    assert rows[1] == ["Technical", "High", "4", "4", "3", "1", "4"]
-    assert rows[2] == ["Research", "Very high", "5", "5", "not rated yet: left out"]
+    assert rows[1] == ["Technical High", "4", "4", "3", "1", "4"]
+    assert rows[2] == ["Research Very high", "5", "5", "not rated yet: left out"]
     assert "Points short: 4 ÷ 4 = 1 on average per cell." in words(html)
 
 
