@@ -413,6 +413,8 @@ def test_ties_share_a_place_each_with_its_band_and_the_target_first_in_its_place
         ("tied 5th", "Field-building and Comms", "far", "1.27"),
     ]
     assert "Gap of 2: this is your six-week focus." in strip_tags(section(html, "headline"))
+    # The one line history lists show, on the page too.
+    assert "In one line: <strong>Gap of 2 in Research</strong>." in section(html, "headline")
 
 
 @pytest.mark.django_db
