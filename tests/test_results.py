@@ -22,17 +22,18 @@ HONEST_POINT = (
     "A “2” you call a “4” becomes a rejection later."
 )
 # ALL_FOUR scored against every track (see test_scoring for the arithmetic), by rules 3: every
-# track has a steep gap (a High or Very-high cell 2 or more points short), and the shortfalls
-# 0.73 … 1.35 are linked by steps under the tie margin, so all seven share 1st place, "far";
-# the target comes first within it, then the guide's order.
+# track has a steep gap (a High or Very-high cell 2 or more points short), so the shortfalls
+# alone decide. 0.73 … 0.93 are linked by steps under the tie margin and share 1st place;
+# 1.25 is more than the margin past 0.93, so a new place starts there (6th, as in a
+# competition). The target comes first within its place, then the guide's order.
 FIT_ORDER = [
-    ("tied 1st", "Research Scientist", "far", "1.35"),
     ("tied 1st", "Research Engineer", "far", "0.93"),
     ("tied 1st", "Interpretability", "far", "0.80"),
-    ("tied 1st", "Alignment and AI Safety", "far", "1.25"),
-    ("tied 1st", "Policy and Governance", "far", "1.07"),
+    ("tied 1st", "Policy and Governance", "far", "0.80"),  # literacy measured by AI literacy
     ("tied 1st", "Applied and Product ML", "far", "0.83"),
     ("tied 1st", "Field-building and Comms", "far", "0.73"),
+    ("tied 6th", "Research Scientist", "far", "1.35"),
+    ("tied 6th", "Alignment and AI Safety", "far", "1.25"),
 ]
 # Words the results page and the live panel no longer use: a newcomer could not tell what
 # they meant.
@@ -339,8 +340,10 @@ def test_full_table_says_which_cells_are_not_measured(
     assert section(html, "all-buckets").count("hired on") == 1
     assert 'Career and Communication Skills <strong class="tag">hired on</strong>' in html
     assert rows == {
-        "Technical Skills": ["Low–Med (literacy)", "3", "2", "met"],
-        "Research Skills": ["High (analysis)", "2", "4", "2"],
+        # Literacy by the AI-literacy question (3), against Low–Med's 3; analysis by
+        # experiments and rigour alone (3).
+        "Technical Skills": ["Low–Med (literacy)", "3", "3", "met"],
+        "Research Skills": ["High (analysis)", "3", "4", "1"],
         "Career and Communication Skills": ["Very high", "5", "5", "met"],
         # The guide names an area; the app assumes a level, and says so.
         "Domain knowledge": [
@@ -369,7 +372,7 @@ def test_fit_ranks_all_seven_tracks_by_place_and_states_the_rule(
         "cell, with the higher-level cells counting more (the ones you’d be hired on count most)"
     ) in words
     assert "Tracks less than 0.25 of a point apart share a place." in words
-    assert "tied 1st Research Scientist your target far 1.35 points short on average" in words
+    assert "tied 6th Research Scientist your target far 1.35 points short on average" in words
     assert "Steep gap: Research is 2 or more points short of a High or Very-high level." in words
     assert "Steep gap: Research and Domain are 2 or more points short" in words  # Alignment
     assert (
@@ -450,9 +453,8 @@ def test_a_track_with_a_cell_not_rated_says_so_and_its_band(
     assert rows["Field-building and Comms"] == ("4th", "partly measured")
     assert "Field-building and Comms partly measured every rated cell met" in words
     assert (
-        "Policy and Governance partly measured 0.73 points short on average Steep gap: Research "
-        "is 2 or more points short of a High or Very-high level. Domain not rated yet: its "
-        "question is optional for your target."
+        "Policy and Governance partly measured 0.36 points short on average Domain not rated "
+        "yet: its question is optional for your target."
     ) in words
 
 
@@ -486,8 +488,8 @@ def test_would_change_your_best_fit_only_when_it_does(
 
     assert changes.taken().assessment().next_step.changes_top  # type: ignore[union-attr]
     assert (
-        "It would also change your best fit: Alignment and AI Safety would no longer be first, "
-        "and Interpretability would be."
+        "It would also change your best fit: Research Engineer would no longer be first, and "
+        "Interpretability would be."
     ) in changed
     assert "one of Alignment and AI Safety’s top cells" in changed
     assert not stays.taken().assessment().next_step.changes_top  # type: ignore[union-attr]

@@ -47,12 +47,14 @@ def test_the_rule_page_states_rules_three_and_each_levels_target_beside_its_weig
     assert table(html, "levels-table") == [
         ["Level", "What it asks (target rating)", "Weight"],
         ["Low", "2 of 5", "1"],
-        ["Low–Med", "2 of 5", "2"],
+        ["Low–Med", "3 of 5", "2"],
         ["Medium", "3 of 5", "3"],
         ["High", "4 of 5", "4"],
         ["Very high", "5 of 5", "5"],
     ]
-    assert "Low and Low–Med both ask for a 2 and differ only in weight." in text
+    # Low–Med and Medium ask for the same rating, and the page says so plainly.
+    assert "Low–Med and Medium both ask for a 3 and differ only in weight." in text
+    assert "Low asks for a 2." in text
     assert "Nothing else breaks a tie." in text
     assert "Tracks less than 0.25 of a point apart share a place (“tied 1st”)" in text
     assert "a High or Very-high cell 2 or more points short comes after every track" in text
@@ -63,15 +65,15 @@ def test_the_rule_page_states_rules_three_and_each_levels_target_beside_its_weig
 
 @pytest.mark.django_db
 def test_the_page_says_plainly_which_levels_ask_the_same_rating(anon_client: Client) -> None:
-    # Were Low–Med to ask for a 3 (as Medium does), the page says those two differ only in
-    # weight, and that Low asks for a 2: worked out from the levels, never written in.
-    Level.objects.filter(slug="low-med").update(target=3)
+    # Worked out from the levels, never written in: were Low–Med to ask for a 2 (as Low does),
+    # the page would say those two differ only in weight.
+    Level.objects.filter(slug="low-med").update(target=2)
     MapRevision.bump()
 
     text = words(anon_client.get(RULE).content.decode())
 
-    assert "Low–Med and Medium both ask for a 3 and differ only in weight." in text
-    assert "Low asks for a 2." in text
+    assert "Low and Low–Med both ask for a 2 and differ only in weight." in text
+    assert "Medium" not in text.split("differ only in weight.")[0].split("weight is how much")[1]
 
 
 @pytest.mark.django_db
