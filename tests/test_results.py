@@ -852,3 +852,46 @@ def test_the_map_has_changed_banner_comes_first(
     banner = html.index('<section aria-labelledby="changed-heading" class="changed-notice banner')
     assert html.index("<h1>") < banner < html.index('id="headline"')
     assert "Your results below stay as they were scored." in html
+
+
+@pytest.mark.django_db
+def test_the_ai_literacy_question_says_what_it_is(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # It measures the literacy cells the guide's coding questions would otherwise measure: its
+    # marking says so, while a question that reaches a cell the guide's don't keeps its own.
+    audit = make_audit(owner=owner, track="policy-and-governance")
+
+    html = owner_client.get(f"/audits/{audit.public_id}/").content.decode()
+    literacy = html[html.index('id="skill-ai-literacy"') :]
+    literacy = literacy[: literacy.index("</legend>")]
+    law = html[html.index('id="skill-law-econ-and-policy"') :]
+    law = law[: law.index("</legend>")]
+
+    assert (
+        "Skills Map’s own question: where a track asks for Low–Med (literacy) or Low (literacy) "
+        "here, it measures that without Python and PyTorch or Deep learning and transformers."
+    ) in literacy
+    assert "Added by Skills Map: the guide’s five questions don’t reach this cell." in law
+    assert "literacy" not in law
+
+
+@pytest.mark.django_db
+def test_which_added_questions_stand_in_for_the_guides() -> None:
+    skill_map = current_guide().map
+    standing_in = {
+        s.slug: (labels, [g.slug for g in guides])
+        for s in skill_map.skills
+        for labels, guides in [skill_map.stands_in_for(s)]
+        if labels
+    }
+    # AI literacy: the literacy cells, never the coding questions. Experiments and rigour:
+    # Policy's analysis cell, not reading papers. Questions that reach only cells naming an
+    # area (law, ops, product, threat models) stand in for nothing.
+    assert standing_in == {
+        "ai-literacy": (
+            ("Low–Med (literacy)", "Low (literacy)"),
+            ["python-and-pytorch", "deep-learning-and-transformers"],
+        ),
+        "experiments-and-rigour": (("High (analysis)",), ["reading-papers"]),
+    }
