@@ -169,7 +169,7 @@ def test_the_track_pages_button_leads_to_a_start_one_key_away(
     page = open_page(DESKTOP)
     page.goto("/tracks/interpretability/")
     page.get_by_role("link", name="Audit yourself against Interpretability").click()
-    expect(page.get_by_label("Target track")).to_have_value("interpretability")
+    expect(page.get_by_label("Target track", exact=True)).to_have_value("interpretability")
     expect(page.get_by_role("button", name="Start rating")).to_be_focused()
 
     page.keyboard.press("Enter")
