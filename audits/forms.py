@@ -142,6 +142,7 @@ class RatingsForm(forms.Form):
                 "rating": self[RATING_PREFIX + skill.slug],
                 "choices": self._choices_html(self[RATING_PREFIX + skill.slug], skill),
                 "note": self[NOTE_PREFIX + skill.slug],
+                "stands_in": self.skill_map.stands_in_for(skill),
             }
             for skill in (self.skill_map.skills if skills is None else skills)
         ]

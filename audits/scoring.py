@@ -216,9 +216,7 @@ class Assessment:
         """One short line for a phone: how many are rated, and where each hired-on cell stands."""
         parts = [f"{self.rated} of {self.total} rated"]
         for c in self.focus:
-            if c.missing and len(c.missing) < len(c.measured_by):
-                state = "not measured yet"
-            elif c.score is None:
+            if c.missing or c.score is None:  # one term for it wherever a person reads it
                 state = "not rated yet"
             elif c.gap is None:
                 state = "not measured"

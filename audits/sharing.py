@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from audits import charts
+from audits import charts, fit_words
 from audits.accounts import get_audit_for_visitor
 from audits.forms import OutsideRatingsForm, RatingRequestForm, ShareLinkForm, scale_points
 from audits.models import (
@@ -253,6 +253,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         "assessment": assessment,
         "link": link,
         "chart": charts.results_chart(assessment),
+        **fit_words.context(taken.guide.map, assessment),
         # The plan too, read-only: a link holder may not tick, re-plan or download for the owner.
         **plan_context(audit, taken, assessment, editable=False),
     }

@@ -26,7 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from audits import charts, outside, scoring
+from audits import charts, fit_words, outside, scoring
 from audits.accounts import (
     SESSION_AUDITS,
     AuthenticatedHttpRequest,
@@ -51,6 +51,7 @@ from audits.plan_context import plan_context, steps_and_moves
 from audits.ratelimit import over_limit, rate_limited, too_many
 from skillmap.guide import Guide, current_guide
 from skillmap.models import Track
+from skillmap.values import SkillMap
 
 EXPORT_FORMAT = "skillmap-audits/3"
 
@@ -160,7 +161,7 @@ def _form_page(
         "map": guide.map,
         "guide": guide,
         "form": form,
-        "assessment": scoring.assess(guide.map, target, ratings),
+        **fit_words.context(guide.map, scoring.assess(guide.map, target, ratings)),
         **extra,
     }
     partial = request.htmx
@@ -280,10 +281,68 @@ def _finish(request: HtmxHttpRequest, audit: Audit, guide: Guide) -> HttpRespons
     return redirect(url)
 
 
+# The rule page's worked example when it is not shown one of the reader's own audits: an
+# illustration, labelled as one (the person the ranking rules were checked against).
+EXAMPLE_TRACK = "research-scientist"
+EXAMPLE_RATING = 3
+
+
 @require_safe
 def rule(request: HttpRequest) -> HttpResponse:
-    """The scoring rule in full, which the audit panel states in one line and links to."""
-    return render(request, "audits/rule.html", {"map": current_guide().map})
+    """The scoring rule in full, which the audit panel and the results link to. With
+    `?audit=<public_id>` of one of the visitor's own audits, the worked example is built from
+    its cells (any other id: the same 404); without, from a fixed illustrative set."""
+    skill_map = current_guide().map
+    audit = None
+    asked = request.GET.get("audit")
+    if asked is not None:
+        try:
+            public_id = UUID(asked)
+        except ValueError:
+            raise Http404("No audit of yours has that id.") from None
+        audit = get_audit_for_visitor(request, public_id, snapshot=True)
+    if audit is not None and audit.is_complete:
+        assessment = audit.taken().assessment()
+    else:
+        assessment = _example(skill_map, audit)
+    context = {
+        "map": skill_map,
+        "rules": 3,
+        "audit": audit,
+        "example_rating": EXAMPLE_RATING,
+        "levels": _level_rows(skill_map),
+        "tie_margin": scoring.TIE_MARGIN,
+        "steep_gap": scoring.STEEP_GAP,
+        "bands": scoring.BANDS,
+        "assessment": assessment,
+        "worked": scoring.worked_example(assessment) if assessment else None,
+    }
+    return render(request, "audits/rule.html", context)
+
+
+def _example(skill_map: SkillMap, audit: Audit | None) -> scoring.Assessment | None:
+    """An open audit's ratings so far against today's map, or the fixed illustration."""
+    if audit is not None:
+        target = skill_map.track(audit.track.slug)
+        ratings = {slug: value for slug, (value, _) in audit.ratings_by_slug().items()}
+    else:
+        target = skill_map.track(EXAMPLE_TRACK) or next(iter(skill_map.tracks), None)
+        asked = skill_map.questions_for(target) if target else ()
+        ratings = {s.slug: EXAMPLE_RATING for s in asked}
+    return scoring.assess(skill_map, target, ratings) if target else None
+
+
+def _level_rows(skill_map: SkillMap) -> dict[str, Any]:
+    """The levels with what each asks and its weight, and the groups of levels that ask for the
+    same rating (they differ only in weight, which the page says plainly)."""
+    by_target: dict[int, list[str]] = {}
+    for level in skill_map.levels:
+        by_target.setdefault(level.target, []).append(level.name)
+    return {
+        "rows": skill_map.levels,
+        "same": [(target, names) for target, names in by_target.items() if len(names) > 1],
+        "alone": [(target, names[0]) for target, names in by_target.items() if len(names) == 1],
+    }
 
 
 @require_safe
@@ -309,6 +368,7 @@ def results_page(
         "map": taken.guide.map,
         "assessment": assessment,
         "chart": charts.results_chart(assessment),
+        **fit_words.context(taken.guide.map, assessment),
         **plan_context(audit, taken, assessment, **plan_extra),
         **_against_today(request, taken, assessment),
         **outside.context(audit, taken, assessment),  # beside, never in, the owner's scores

@@ -232,6 +232,24 @@ class SkillMap:
             return tuple(s for s in self.skills if s.slug in cell.measured_by)
         return tuple(s for s in self.skills_in(cell.bucket) if not s.added)
 
+    def stands_in_for(self, skill: Skill) -> tuple[tuple[str, ...], tuple[Skill, ...]]:
+        """For a question Skills Map adds: the labels of the cells it measures in place of the
+        guide's questions of its bucket, and those questions (AI literacy scores the literacy
+        cells, never the coding questions); nothing when it only reaches cells the guide's
+        questions don't. Only cells whose level the guide states count: one that names an area
+        ("Law / econ / IR / policy") is a cell the guide's questions never reached."""
+        if not skill.added:
+            return (), ()
+        guides = tuple(s for s in self.skills_in(skill.bucket) if not s.added)
+        labels: dict[str, None] = {}
+        for track in self.tracks:
+            for cell in track.cells:
+                stated = cell.bucket == skill.bucket and cell.level is not None
+                measuring = self.measuring(cell) if stated else ()
+                if skill in measuring and not any(s in measuring for s in guides):
+                    labels[cell.label] = None
+        return (tuple(labels), guides) if labels else ((), ())
+
     def steps_for(self, skill_slug: str) -> tuple[Step, ...]:
         """A skill's steps, by position."""
         return tuple(

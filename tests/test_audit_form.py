@@ -131,7 +131,9 @@ def test_form_has_a_fieldset_per_skill_with_the_guides_question(
     # The guide's five, word for word, then the ones Skills Map adds (marked); every skill of
     # the map has its fieldset, those only other tracks need in the optional section.
     assert html.count('<fieldset class="skill"') == Skill.objects.count() == 12
-    assert html.count("Added by Skills Map: the guide’s five questions don’t reach this cell.") == 7
+    assert html.count("Added by Skills Map: the guide’s five questions don’t reach this cell.") == 5
+    # AI literacy and experiments measure some cells in place of the guide's own questions.
+    assert html.count("Skills Map’s own question: where a track asks for") == 2
     for slug, question in QUESTIONS.items():
         assert re.search(
             rf'<fieldset class="skill" id="skill-{slug}">\s*<legend>{re.escape(question)} ', html
@@ -190,7 +192,7 @@ def test_form_get_renders_the_panel(
     assert "hx-swap-oob" not in html
     assert "<strong>1 of 7</strong> skills rated" in html
     # Research is measured by two questions, so one rating does not score it yet.
-    assert 'not measured yet:</span> <a href="#skill-experiments-and-rigour">' in html
+    assert 'not rated yet:</span> <a href="#skill-experiments-and-rigour">' in html
     assert "Against Research Scientist" in html
 
 
@@ -261,7 +263,7 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     live, panel = panel.lstrip().split("</p>", 1)
     assert live == (
         '<p id="live-line" class="live-line" aria-hidden="true" data-hx-swap-oob="innerHTML">'
-        "3 of 7 rated · Research: not measured yet"
+        "3 of 7 rated · Research: not rated yet"
     )
     assert panel.lstrip().startswith('<h2 id="panel-heading">Against Research Scientist</h2>')
     assert "<html" not in html
@@ -269,17 +271,16 @@ def test_htmx_save_stores_at_once_and_returns_only_the_panel(
     assert "<strong>3 of 7</strong> skills rated" in html
     assert panel_rows(html) == {
         "Technical": ("3", "High (4)", "1"),  # the weaker of its two questions
-        "Research": ("—", "Very high (5)", "not measured yet: rate Experiments and rigour"),
+        "Research": ("—", "Very high (5)", "not rated yet: rate Experiments and rigour"),
         "Communication": (
             "—",
             "High (4)",
-            "not measured yet: rate Career and Communication Skills, rate Portfolio and "
-            "applications",
+            "not rated yet: rate Career and Communication Skills, rate Portfolio and applications",
         ),
         "Domain": (
             "—",
             "Math, heavy (4, the app’s assumption)",
-            "not measured yet: rate Math you actually need",
+            "not rated yet: rate Math you actually need",
         ),
     }
     # The target's very-high cell is marked, and only it.
@@ -304,9 +305,9 @@ def test_ranking_shows_once_the_targets_questions_are_rated(
     html = text(owner_client.post(form_url(audit), {"rating-reading-papers": "5"}, headers=HX))
 
     fits = re.findall(
-        r'<li[^>]*><span class="fit-pos">\d+\.</span> ([^<]+) <span class="muted">'
-        r"([\d.]+) points? short, weighted</span>",
-        html.split('<ol class="fit">')[1],
+        r'<li[^>]*><span class="fit-pos">(?:tied )?\d+(?:st|nd|rd|th)</span> '
+        r'<span class="fit-name">([^<]+)</span>.*?<span class="muted">([\d.]+) points? short',
+        html.split('<ol class="fit fit-places">')[1],
     )
     assert sorted(name for name, _ in fits) == sorted(TRACK_NAMES)
     assert "No ranking yet" not in html
@@ -323,11 +324,13 @@ def test_the_panel_says_why_a_high_cell_is_hired_on(
     html = text(owner_client.get(form_url(fallback)))
 
     assert (
-        "Interpretability has no “Very high” cell, so its highest cells (High) are the ones "
-        "marked hired on."
+        "Interpretability has no Very-high cell, so the guide names nothing you’ll be hired on. "
+        "Its top cells, the ones the guide rates High, are marked “top cell”: your plan starts "
+        "with them."
     ) in html
-    assert html.count('<strong class="tag">hired on</strong>') == 3
-    assert "has no “Very high” cell" not in text(owner_client.get(form_url(very_high)))
+    assert html.count('<strong class="tag">top cell</strong>') == 3
+    assert "hired on</strong>" not in html
+    assert "has no Very-high cell" not in text(owner_client.get(form_url(very_high)))
 
 
 @pytest.mark.django_db
@@ -340,7 +343,7 @@ def test_ranking_waits_only_for_questions_the_target_measures(
 
     html = text(owner_client.get(form_url(audit)))
 
-    assert '<ol class="fit">' in html
+    assert '<ol class="fit fit-places">' in html
     assert "No ranking yet" not in html
     assert "See my results (1 left)" in html
 

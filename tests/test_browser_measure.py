@@ -17,9 +17,9 @@ TRACKS = [
     ("Research Engineer", "research-engineer", []),
     ("Interpretability", "interpretability", []),
     ("Alignment and AI Safety", "alignment-and-ai-safety", ["threat-models"]),
-    ("Policy and Governance", "policy-and-governance", ["law-econ-and-policy"]),
+    ("Policy and Governance", "policy-and-governance", ["ai-literacy", "law-econ-and-policy"]),
     ("Applied and Product ML", "applied-and-product-ml", ["product-sense"]),
-    ("Field-building and Comms", "field-building-and-comms", ["ops-and-people"]),
+    ("Field-building and Comms", "field-building-and-comms", ["ai-literacy", "ops-and-people"]),
 ]
 
 
@@ -41,7 +41,8 @@ def test_one_form_measures_every_cell_of_each_track(
     start_audit(page, name, slug)
     questions = asked(page)
     # The guide's five (always asked), the two every track needs (experiments, portfolio),
-    # and where Domain is more than mathematics, the track's own Domain question.
+    # where Domain is more than mathematics, the track's own Domain question, and where
+    # Technical asks only for literacy, the AI-literacy question.
     assert questions[:5] == [
         "python-and-pytorch",
         "deep-learning-and-transformers",
@@ -60,5 +61,6 @@ def test_one_form_measures_every_cell_of_each_track(
     table = page.locator("table.results-table")
     expect(table.locator("tbody tr")).to_have_count(4)
     expect(table).not_to_contain_text("not measured")
-    expect(page.locator("ol.fit li.current")).to_contain_text("4 of 4 cells measured")
+    expect(page.locator("ol.fit li.current")).to_contain_text("your target")
+    expect(page.locator("ol.fit li.current")).not_to_contain_text("not rated yet")
     no_js_page.assert_clean()

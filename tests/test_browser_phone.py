@@ -64,7 +64,7 @@ def test_on_a_phone_the_live_status_stays_in_view_while_rating(
     last.click()
     expect(live).to_have_text("1 of 7 rated · Research: not rated yet")
     page.locator("#skill-reading-papers label.choice").nth(2).click()
-    expect(live).to_have_text("2 of 7 rated · Research: not measured yet")
+    expect(live).to_have_text("2 of 7 rated · Research: not rated yet")
     page.locator("#skill-experiments-and-rigour label.choice").nth(3).click()
     expect(live).to_have_text("3 of 7 rated · Research: gap 2")
     # Stuck to the top of the screen, in view, while the panel is far below.
@@ -169,7 +169,7 @@ def test_the_track_pages_button_leads_to_a_start_one_key_away(
     page = open_page(DESKTOP)
     page.goto("/tracks/interpretability/")
     page.get_by_role("link", name="Audit yourself against Interpretability").click()
-    expect(page.get_by_label("Target track")).to_have_value("interpretability")
+    expect(page.get_by_label("Target track", exact=True)).to_have_value("interpretability")
     expect(page.get_by_role("button", name="Start rating")).to_be_focused()
 
     page.keyboard.press("Enter")

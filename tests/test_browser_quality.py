@@ -153,6 +153,8 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         Visit("audit-half-rated", f"/audits/{half.public_id}/", "owner"),
         Visit("audit-fully-rated", f"/audits/{full.public_id}/", "owner"),
         Visit("results-interpretability", f"/audits/{interp.public_id}/results/", "owner"),
+        Visit("rule", "/audits/how-scoring-works/", "anon"),
+        Visit("rule-own-audit", f"/audits/how-scoring-works/?audit={interp.public_id}", "owner"),
         Visit("history", "/audits/", "owner"),
         Visit("progress", "/audits/progress/", "owner"),
         Visit("account", "/account/", "owner"),
@@ -342,8 +344,8 @@ def test_every_page_answers_with_its_status_and_one_h1(crawl: Crawl) -> None:
     assert crawl.statuses == expected
     assert {n: c for n, c in crawl.headings.items() if c != 1} == {}
     # The two results pages are the two cases: a "Very high" cell, and a fallback to "High".
-    assert "has no “Very high” cell" not in crawl.html["results-research-scientist"]
-    assert "has no “Very high” cell" in crawl.html["results-interpretability"]
+    assert "has no Very-high cell" not in crawl.html["results-research-scientist"]
+    assert "has no Very-high cell" in crawl.html["results-interpretability"]
     assert (SHOTS / "home-phone.png").exists()
     assert (SHOTS / "admin-track-change-desktop.png").exists()
 

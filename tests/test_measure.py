@@ -17,6 +17,7 @@ from audits import scoring
 from skillmap import values
 from skillmap.guide import build_map
 from tests.conftest import ALL_FOUR, HX, THE_GUIDES_FIVE
+from tests.test_results import scored_by_rules
 
 ALL = list(ALL_FOUR)  # every skill of the seeded map, in the map's order
 
@@ -348,7 +349,7 @@ def test_the_panel_says_what_measures_each_cell_and_links_what_would(
     assert "by Reading papers and Experiments and rigour" not in panel
     assert "rate AI literacy</a>" in panel
     assert (
-        'not measured yet:</span> <a href="#skill-law-econ-and-policy">rate Law, econ, IR and '
+        'not rated yet:</span> <a href="#skill-law-econ-and-policy">rate Law, econ, IR and '
         "policy</a>"
     ) in panel
     assert "(4, the app’s assumption)" in panel  # Policy's domain cell: High, assumed
@@ -368,7 +369,10 @@ def test_results_show_coverage_the_tie_break_and_the_next_step(
         for s in ALL_FOUR
         if s not in ("law-econ-and-policy", "ops-and-people", "product-sense", "threat-models")
     }
-    audit = make_audit(owner=owner, track="research-scientist", ratings=questions, complete=True)
+    # An audit scored by rules 2 keeps its words (rules 3's results are in test_results).
+    audit = scored_by_rules(
+        make_audit(owner=owner, track="research-scientist", ratings=questions, complete=True), 2
+    )
     html = owner_client.get(f"/audits/{audit.public_id}/results/").content.decode()
     assert "4 of 4 cells measured" in html
     assert "3 of 4: Domain not measured" in html  # Policy: no law/econ rating
@@ -388,5 +392,5 @@ def test_the_rule_page_asks_only_for_the_revision(
         response = anon_client.get("/audits/how-scoring-works/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in html
+    assert '<th scope="col">What it asks (target rating)</th>' in html  # rules 3's table
     assert "the guide gives the map, not the arithmetic" in html

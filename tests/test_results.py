@@ -14,24 +14,42 @@ from django.test import Client
 
 from audits.models import Audit
 from skillmap.guide import current_guide
-from skillmap.models import Level, MapRevision, Requirement, Skill, Track
+from skillmap.models import Level, MapRevision, MapSnapshot, Requirement, Skill, Track
 from tests.conftest import ALL_FOUR, HX, MakeAudit
 
 HONEST_POINT = (
     "The point of rating honestly: a “2” you admit is a “2” we can fix in six weeks. "
     "A “2” you call a “4” becomes a rejection later."
 )
-# ALL_FOUR scored against every track (see test_scoring for the arithmetic).
-# ALL_FOUR's fit: points short per measured cell, weighted by level (rules 2).
+# ALL_FOUR scored against every track (see test_scoring for the arithmetic), by rules 3: every
+# track has a steep gap (a High or Very-high cell 2 or more points short), so the shortfalls
+# alone decide. 0.73 … 0.93 are linked by steps under the tie margin and share 1st place;
+# 1.25 is more than the margin past 0.93, so a new place starts there (6th, as in a
+# competition). The target comes first within its place, then the guide's order.
 FIT_ORDER = [
-    ("1", "Field-building and Comms", "0.73"),
-    ("2", "Interpretability", "0.80"),
-    ("3", "Policy and Governance", "0.80"),  # literacy measured by AI literacy (3): met
-    ("4", "Applied and Product ML", "0.83"),
-    ("5", "Research Engineer", "0.93"),
-    ("6", "Alignment and AI Safety", "1.25"),
-    ("7", "Research Scientist", "1.35"),
+    ("tied 1st", "Research Engineer", "far", "0.93"),
+    ("tied 1st", "Interpretability", "far", "0.80"),
+    ("tied 1st", "Policy and Governance", "far", "0.80"),  # literacy measured by AI literacy
+    ("tied 1st", "Applied and Product ML", "far", "0.83"),
+    ("tied 1st", "Field-building and Comms", "far", "0.73"),
+    ("tied 6th", "Research Scientist", "far", "1.35"),
+    ("tied 6th", "Alignment and AI Safety", "far", "1.25"),
 ]
+# Words the results page and the live panel no longer use: a newcomer could not tell what
+# they meant.
+OLD_JARGON = ("short, weighted", "cells measured", "strength", "not measured yet")
+FIT_ROW = re.compile(
+    r'<span class="fit-pos">([^<]+)</span> <span class="fit-name">([^<]+)</span>.*?'
+    r'<span class="fit-band[^"]*">([^<]+)</span>(?: <span class="muted">([\d.]+) points? short)?',
+    re.S,
+)
+
+
+def fit_rows(html: str) -> list[tuple[str, str, str, str]]:
+    """(place, track, band, points short) per row of the fit, in the order shown."""
+    fit = html[html.index('<ol class="fit fit-places">') :]
+    fit = fit[: fit.index("</ol>")]
+    return [tuple(m) for m in FIT_ROW.findall(fit)]  # type: ignore[misc]
 
 
 def results_url(audit: Audit) -> str:
@@ -255,22 +273,59 @@ def test_a_cell_scores_its_weakest_question(
         ("alignment-and-ai-safety", "Alignment and AI Safety"),
     ],
 )
-def test_tracks_with_no_very_high_cell_use_their_highest_cells_and_say_so(
+def test_tracks_with_no_very_high_cell_say_so_plainly_without_alarm(
     owner: User, owner_client: Client, make_audit: MakeAudit, track: str, name: str
 ) -> None:
     audit = make_audit(owner=owner, track=track, ratings=ALL_FOUR, complete=True)
 
-    headline = strip_tags(section(page(owner_client, audit), "headline"))
+    html = page(owner_client, audit)
+    head = section(html, "headline")
+    headline = strip_tags(head)
 
+    assert headline.startswith('id="headline">Where your plan starts')
     assert (
-        f"{name} has no “Very high” cell, so these are its highest-level cells (High)." in headline
-    )
+        f"{name} has no Very-high cell, so the guide names no single thing you’ll be hired on. "
+        "Its top cells are the ones the guide rates High: Technical, Research and Communication. "
+        "Your six-week plan works first on those that fall short: Research (gap of 2), then "
+        "Technical (gap of 1)."
+    ) in headline
     assert headline.count("You:") == 3
-    assert "Technical Skills — needs High You: 3 of 5 · Target: 4" in headline
-    assert "Gap of 1: this is your six-week focus." in headline
-    assert "Research Skills — needs High You: 2 of 5 · Target: 4 Gap of 2" in headline
+    assert "Technical Skills — needs High You: 3 of 5 · Target: 4 Gap of 1." in headline
+    assert "Research Skills — needs High You: 2 of 5 · Target: 4 Gap of 2." in headline
     assert "Career and Communication Skills — needs High You: 5 of 5 · Target: 4" in headline
     assert "Genuinely strong." in headline
+    # No red "six-week focus" box for each: the short ones are marked short, calmly.
+    assert "six-week focus" not in headline
+    assert "verdict-gap" not in head
+    assert head.count("verdict-short") == 2
+    # Nothing is marked "hired on" where the guide names no such cell.
+    assert "hired on</strong>" not in section(html, "all-buckets")
+    assert section(html, "all-buckets").count('<strong class="tag">top cell</strong>') == 3
+
+
+@pytest.mark.django_db
+def test_alignments_domain_read_as_high_is_explained_not_marked(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # Domain's "Math + threat models" names no level: Skills Map reads it as High, but the
+    # focus rule takes only the levels the guide names, so Domain is not a top cell. The page
+    # says so rather than marking three High cells and leaving the fourth unexplained.
+    audit = make_audit(
+        owner=owner, track="alignment-and-ai-safety", ratings=ALL_FOUR, complete=True
+    )
+
+    html = page(owner_client, audit)
+
+    assert (
+        "Domain is also scored as High, but that is Skills Map’s reading of “Math + threat "
+        "models” (the guide names no level there), so it is not a top cell: the plan takes it "
+        "after them."
+    ) in strip_tags(section(html, "headline"))
+    row = re.search(r"<tr[^>]*>\s*<th scope=\"row\">Domain knowledge.*?</tr>", html, re.S)
+    assert row is not None and "tag" not in row.group(0).split("</th>")[0]
+    # Interpretability's Domain is read as Medium: nothing to explain there.
+    other = make_audit(owner=owner, track="interpretability", ratings=ALL_FOUR, complete=True)
+    assert "is also scored as" not in page(owner_client, other)
 
 
 @pytest.mark.django_db
@@ -302,32 +357,227 @@ def test_full_table_says_which_cells_are_not_measured(
 
 
 @pytest.mark.django_db
-def test_fit_ranks_all_seven_tracks_and_states_the_rule(
+def test_fit_ranks_all_seven_tracks_by_place_and_states_the_rule(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
 
-    fit = section(page(owner_client, audit), "fit-heading")
-    items = re.findall(
-        r'<span class="fit-pos">(\d+)\.</span> ([^<]+) <span class="muted">— ([\d.]+) points? '
-        r"short, weighted",
-        fit,
-    )
+    html = page(owner_client, audit)
+    fit = section(html, "fit-heading")
 
-    assert items == FIT_ORDER
-    rule = strip_tags(fit)
-    assert "A cell’s score is its weakest question’s rating" in rule
-    assert "(Low 1, Low–Med 2, Medium 3, High 4, Very high 5)" in rule
-    assert "the smallest fits best" in rule
-    assert "Equal shortfalls are broken by strength" in rule
+    assert fit_rows(html) == FIT_ORDER
+    words = strip_tags(fit)
     assert (
-        "Research Scientist — 1.35 points short, weighted (your target) · 4 of 4 cells measured"
-    ) in rule
-    # The formula is there for those who open it.
+        "“points short” is how far your ratings fall below what its cells ask, on average per "
+        "cell, with the higher-level cells counting more (the ones you’d be hired on count most)"
+    ) in words
+    assert "Tracks less than 0.25 of a point apart share a place." in words
+    assert "tied 6th Research Scientist your target far 1.35 points short on average" in words
+    assert "Steep gap: Research is 2 or more points short of a High or Very-high level." in words
+    assert "Steep gap: Research and Domain are 2 or more points short" in words  # Alignment
     assert (
-        '<details class="rule-details" id="rule"><summary>How the shortfall is counted</summary>'
-        in fit
+        f'<a href="/audits/how-scoring-works/?audit={audit.public_id}">How this was worked '
+        "out, with your own ratings</a>"
+    ) in fit
+
+
+def all_rated(value: int) -> dict[str, int]:
+    return {s.slug: value for s in Skill.objects.all()}
+
+
+def scored_by_rules(audit: Audit, rules: int) -> Audit:
+    """The completed audit as if scored by older rules: its snapshot's map says so."""
+    assert audit.map_snapshot is not None
+    content = audit.map_snapshot.content
+    audit.map_snapshot = MapSnapshot.objects.for_content(
+        {**content, "map": {**content["map"], "rules": rules}}
     )
+    audit.save(update_fields=["map_snapshot"])
+    return audit
+
+
+@pytest.mark.django_db
+def test_ties_share_a_place_each_with_its_band_and_the_target_first_in_its_place(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # Every question rated 3, target Research Scientist (issue 21's person).
+    audit = make_audit(owner=owner, ratings=all_rated(3), complete=True)
+
+    html = page(owner_client, audit)
+
+    assert fit_rows(html) == [
+        ("tied 1st", "Interpretability", "within reach", "0.80"),
+        ("tied 1st", "Alignment and AI Safety", "within reach", "1"),
+        ("tied 3rd", "Research Engineer", "far", "0.71"),
+        ("tied 3rd", "Applied and Product ML", "far", "0.83"),
+        # The target first in its place, then the guide's order.
+        ("tied 5th", "Research Scientist", "far", "1.29"),
+        ("tied 5th", "Policy and Governance", "far", "1.20"),
+        ("tied 5th", "Field-building and Comms", "far", "1.27"),
+    ]
+    assert "Gap of 2: this is your six-week focus." in strip_tags(section(html, "headline"))
+    # The one line history lists show, on the page too.
+    assert "In one line: <strong>Gap of 2 in Research</strong>." in section(html, "headline")
+
+
+@pytest.mark.django_db
+def test_a_met_target_is_first_and_alone_in_its_place(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, track="research-engineer", ratings=all_rated(5), complete=True)
+
+    rows = fit_rows(page(owner_client, audit))
+
+    assert rows[0][:3] == ("tied 1st", "Research Engineer", "close")
+    assert all(place == "tied 1st" and band == "close" for place, _, band, _ in rows)
+    assert "every cell met" in section(page(owner_client, audit), "fit-heading")
+
+
+@pytest.mark.django_db
+def test_a_track_with_a_cell_not_rated_says_so_and_its_band(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # Research Scientist's form does not ask Law, econ, IR and policy: Policy's Domain cell
+    # is not rated, so Policy is "partly measured" and says why.
+    ratings = {**ALL_FOUR}
+    for optional in ("law-econ-and-policy", "ops-and-people", "product-sense", "threat-models"):
+        del ratings[optional]
+    audit = make_audit(owner=owner, ratings=ratings, complete=True)
+
+    html = page(owner_client, audit)
+    rows = {name: (place, band) for place, name, band, _ in fit_rows(html)}
+    words = strip_tags(section(html, "fit-heading"))
+
+    assert rows["Policy and Governance"][1] == "partly measured"
+    assert rows["Research Scientist"] == ("3rd", "far")  # after two fully rated tracks
+    assert rows["Field-building and Comms"] == ("4th", "partly measured")
+    assert "Field-building and Comms partly measured every rated cell met" in words
+    assert (
+        "Policy and Governance partly measured 0.36 points short on average Domain not rated "
+        "yet: its question is optional for your target."
+    ) in words
+
+
+@pytest.mark.django_db
+def test_the_next_step_names_the_set_the_cell_and_that_it_is_hired_on(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings=all_rated(3), complete=True)
+
+    step = strip_tags(section(page(owner_client, audit), "next-step-heading"))
+
+    assert (
+        "Raise Reading papers and Experiments and rigour to 4 (each is 3 now: a cell counts its "
+        "weakest question, so they rise together). That lifts Research Skills from 3 to 4 (it "
+        "asks 5), a cell you’re hired on, and cuts Research Scientist from 1.29 to 1 point "
+        "short on average."
+    ) in step
+    assert "best fit" not in step  # Research Scientist is not first, so nothing to change
+
+
+@pytest.mark.django_db
+def test_would_change_your_best_fit_only_when_it_does(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    target = "alignment-and-ai-safety"
+    changes = make_audit(owner=owner, track=target, ratings=ALL_FOUR, complete=True)
+    stays = make_audit(owner=owner, track=target, ratings=all_rated(3), complete=True)
+
+    changed = strip_tags(section(page(owner_client, changes), "next-step-heading"))
+    stayed = strip_tags(section(page(owner_client, stays), "next-step-heading"))
+
+    assert changes.taken().assessment().next_step.changes_top  # type: ignore[union-attr]
+    assert (
+        "It would also change your best fit: Research Engineer would no longer be first, and "
+        "Interpretability would be."
+    ) in changed
+    assert "one of Alignment and AI Safety’s top cells" in changed
+    assert not stays.taken().assessment().next_step.changes_top  # type: ignore[union-attr]
+    assert "best fit" not in stayed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize(
+    "track",
+    [
+        "research-scientist",
+        "research-engineer",
+        "interpretability",
+        "alignment-and-ai-safety",
+        "policy-and-governance",
+        "applied-and-product-ml",
+        "field-building-and-comms",
+    ],
+)
+def test_never_every_cell_met_beside_a_gap(
+    owner: User, owner_client: Client, make_audit: MakeAudit, track: str, value: int
+) -> None:
+    ratings = {**all_rated(value), "reading-papers": max(1, value - 1)}
+    audit = make_audit(owner=owner, track=track, ratings=ratings, complete=True)
+    assessment = audit.taken().assessment()
+    assert assessment is not None
+
+    step = strip_tags(section(page(owner_client, audit), "next-step-heading"))
+
+    short = any(c.gap for c in assessment.cells)
+    assert ("is met: nothing to raise" in step) == (not short)
+    assert ("Raise " in step) == short
+
+
+@pytest.mark.django_db
+def test_results_use_plain_words(owner: User, owner_client: Client, make_audit: MakeAudit) -> None:
+    ratings = {**ALL_FOUR}
+    del ratings["law-econ-and-policy"]
+    audit = make_audit(owner=owner, ratings=ratings, complete=True)
+    html = page(owner_client, audit)
+    shown = strip_tags(html[html.index("<main") :])
+    for jargon in OLD_JARGON:
+        assert jargon not in shown, jargon
+    assert "Domain not rated yet" in shown
+
+
+@pytest.mark.django_db
+def test_the_live_panel_ranks_by_place_in_plain_words(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(owner=owner, ratings={**all_rated(3), "law-econ-and-policy": 3})
+    Rating_ = audit.ratings.get(skill__slug="law-econ-and-policy")
+    Rating_.delete()
+
+    html = owner_client.post(
+        f"/audits/{audit.public_id}/", {"rating-reading-papers": "3"}, headers=HX
+    ).content.decode()
+    words = strip_tags(html)
+
+    assert [row[:3] for row in fit_rows(html)][:2] == [
+        ("tied 1st", "Interpretability", "within reach"),
+        ("tied 1st", "Alignment and AI Safety", "within reach"),
+    ]
+    assert "Domain not rated yet." in words  # Policy's cell, in the panel's short form
+    assert "Raise Reading papers and Experiments and rigour to 4" in words
+    assert (
+        f'<a href="/audits/how-scoring-works/?audit={audit.public_id}">How this is worked out</a>'
+    ) in html
+    for jargon in OLD_JARGON:
+        assert jargon not in words, jargon
+
+
+@pytest.mark.django_db
+def test_a_rules_two_audit_reads_as_it_did(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    audit = scored_by_rules(make_audit(owner=owner, ratings=ALL_FOUR, complete=True), 2)
+
+    html = page(owner_client, audit)
+    fit = strip_tags(section(html, "fit-heading"))
+
+    assert "Equal shortfalls are broken by strength" in fit
+    assert "Research Scientist — 1.35 points short, weighted (your target)" in fit
+    assert "4 of 4 cells measured" in fit
+    assert "fit-places" not in html
+    assert "One point on <strong>Reading papers</strong> (from 2 to 3)" in html
+    assert "Tracks rank by shortfall, smallest first." in html  # its rule, as it was
 
 
 @pytest.mark.django_db
@@ -602,3 +852,46 @@ def test_the_map_has_changed_banner_comes_first(
     banner = html.index('<section aria-labelledby="changed-heading" class="changed-notice banner')
     assert html.index("<h1>") < banner < html.index('id="headline"')
     assert "Your results below stay as they were scored." in html
+
+
+@pytest.mark.django_db
+def test_the_ai_literacy_question_says_what_it_is(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    # It measures the literacy cells the guide's coding questions would otherwise measure: its
+    # marking says so, while a question that reaches a cell the guide's don't keeps its own.
+    audit = make_audit(owner=owner, track="policy-and-governance")
+
+    html = owner_client.get(f"/audits/{audit.public_id}/").content.decode()
+    literacy = html[html.index('id="skill-ai-literacy"') :]
+    literacy = literacy[: literacy.index("</legend>")]
+    law = html[html.index('id="skill-law-econ-and-policy"') :]
+    law = law[: law.index("</legend>")]
+
+    assert (
+        "Skills Map’s own question: where a track asks for Low–Med (literacy) or Low (literacy) "
+        "here, it measures that without Python and PyTorch or Deep learning and transformers."
+    ) in literacy
+    assert "Added by Skills Map: the guide’s five questions don’t reach this cell." in law
+    assert "literacy" not in law
+
+
+@pytest.mark.django_db
+def test_which_added_questions_stand_in_for_the_guides() -> None:
+    skill_map = current_guide().map
+    standing_in = {
+        s.slug: (labels, [g.slug for g in guides])
+        for s in skill_map.skills
+        for labels, guides in [skill_map.stands_in_for(s)]
+        if labels
+    }
+    # AI literacy: the literacy cells, never the coding questions. Experiments and rigour:
+    # Policy's analysis cell, not reading papers. Questions that reach only cells naming an
+    # area (law, ops, product, threat models) stand in for nothing.
+    assert standing_in == {
+        "ai-literacy": (
+            ("Low–Med (literacy)", "Low (literacy)"),
+            ["python-and-pytorch", "deep-learning-and-transformers"],
+        ),
+        "experiments-and-rigour": (("High (analysis)",), ["reading-papers"]),
+    }
