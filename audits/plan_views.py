@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from audits import plans, reminders
-from audits.accounts import get_audit_for_visitor
+from audits.accounts import get_audit_for_visitor, reminder_address
 from audits.forms import HoursForm
 from audits.models import Audit
 from audits.plan_context import PLAN, plan_context
@@ -109,9 +109,13 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     on = request.POST.get("on")
     if on not in ("0", "1"):
         return HttpResponse("on must be 0 or 1.", status=400, content_type="text/plain")
-    email = getattr(request.user, "email", "")
+    email = reminder_address(request.user)
     if on == "1" and not email:
-        messages.error(request, "Your account has no email address to send a reminder to.")
+        messages.error(
+            request,
+            "Your account has no confirmed email address to send a reminder to. Add one, or "
+            f"confirm it, on your account page: {reverse('account')}#email",
+        )
         return redirect(_results_url(audit, "reminder"))
     Audit.objects.filter(pk=audit.pk).update(
         remind=on == "1", reminded_at=None, reminder_failures=0

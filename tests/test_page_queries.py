@@ -18,7 +18,7 @@ SIGNED_IN = 2
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/account/", SIGNED_IN),
+        ("/account/", SIGNED_IN + 1),  # and whether the email is confirmed
         ("/account/delete/", SIGNED_IN),
         ("/account/password_change/", SIGNED_IN),
         ("{audit}delete/", SIGNED_IN + 1),  # and the audit, scoped to its owner
