@@ -182,3 +182,27 @@ def test_the_account_page_offers_to_add_an_email(anon_client: Client) -> None:
     assert "Add an email" in html
     assert 'action="/account/email/"' in html
     assert not mail.outbox
+
+
+# --- Upgrading: addresses given before confirmation existed ---------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_addresses_are_confirmed_by_the_upgrade(tmp_path: Path) -> None:
+    """They were typed by the person at sign-up, and an owner who switched a reminder on asked
+    for mail at that address: the upgrade must not silently stop those reminders."""
+    from tests.servers import fresh_database, manage
+
+    make_users = (
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('with', 'with@example.com', 'x'); "
+        "User.objects.create_user('without', '', 'x')"
+    )
+    with fresh_database(tmp_path, migrate_to=("audits", "0012")) as db:
+        manage(db.env, "shell", "--no-imports", "--command", make_users)
+        manage(db.env, "migrate", "--noinput", "--verbosity", "0")
+        rows = db.query(
+            "SELECT u.username, e.confirmed, e.pending FROM audits_emailaddress e "
+            "JOIN auth_user u ON u.id = e.user_id"
+        )
+    assert rows == [("with", "with@example.com", "")]
