@@ -63,9 +63,7 @@ def test_the_reminders_link_opened_logged_out_leads_to_the_reaudit(
     js: bool,
 ) -> None:
     settings.SITE_URL = live_server.url
-    settings.MAILERS = {
-        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    }
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     owner = User.objects.create_user("owner", "owner@example.com", PASSWORD)
     EmailAddress.objects.create(user=owner, confirmed=owner.email)
     audit = completed_on(make_audit(owner=owner, ratings=ALL_FOUR, complete=True))
@@ -106,11 +104,13 @@ def test_an_anonymous_browser_finds_its_open_audit_on_home(
 ) -> None:
     audit = make_audit(track="interpretability", ratings=dict(list(ALL_FOUR.items())[:3]))
     for width, height in ((390, 844), (1280, 800)):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+        viewport = {"width": width, "height": height}
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
         context.add_cookies([anonymous_cookie([audit], live_server.url)])
         page = context.new_page()
         page.goto("/")
-        link = page.get_by_role("link", name=re.compile(r"Continue your Interpretability audit \(3 of \d+ rated\)"))
+        continue_name = re.compile(r"Continue your Interpretability audit \(3 of \d+ rated\)")
+        link = page.get_by_role("link", name=continue_name)
         expect(link).to_be_visible()
         shot(page, f"home-continue-{width}", full_page=False)
         page.goto("/audits/new/")
