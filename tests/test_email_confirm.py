@@ -206,3 +206,20 @@ def test_existing_addresses_are_confirmed_by_the_upgrade(tmp_path: Path) -> None
             "JOIN auth_user u ON u.id = e.user_id"
         )
     assert rows == [("with", "with@example.com", "")]
+
+
+def test_asking_for_links_is_limited(owner_client: Client, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": "2/h"}
+    for n in range(2):
+        assert owner_client.post("/account/email/", {"email": f"a{n}@example.com"}).status_code == 302
+    assert owner_client.post("/account/email/", {"email": "a3@example.com"}).status_code == 429
+    assert len(mail.outbox) == 2
+
+
+def test_the_link_is_kept_out_of_logs_and_search_engines(owner_client: Client) -> None:
+    from config.logs import redact
+
+    link = ask(owner_client, "new@example.com")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in redact(f'"GET {link} HTTP/1.1" 200')
+    assert Client().get(link)["X-Robots-Tag"] == "noindex"

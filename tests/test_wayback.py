@@ -320,3 +320,16 @@ def test_development_site_url_follows_port(tmp_path: Path) -> None:
     assert site_url(PORT="8611") == "http://127.0.0.1:8611"
     assert site_url(PORT="") == "http://127.0.0.1:8000"
     assert site_url(PORT="8611", SITE_URL="https://skills.example") == "https://skills.example"
+
+
+def test_the_start_page_query_count_for_a_browser_holding_an_audit(
+    make_audit: MakeAudit, django_assert_num_queries: Any
+) -> None:
+    audit = make_audit(track="interpretability", ratings={"reading-papers": 2})
+    client = session_client_with(audit)
+    client.get("/audits/new/")
+    # The revision, the session, the open audit, the revision again, its rated count, the
+    # latest completed audit (none).
+    with django_assert_num_queries(6):
+        html = page(client.get("/audits/new/"))
+    assert "Continue your Interpretability audit (1 of" in html
