@@ -88,7 +88,7 @@ class LogInToSeeMiddleware:
         if getattr(request, "htmx", False):
             return None
         messages.info(request, "Log in to open that audit: it is kept in an account.")
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.path)
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:

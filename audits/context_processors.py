@@ -77,7 +77,9 @@ def login_query(request: HttpRequest) -> str:
     """The query of the header's log-in and sign-up links: come back to this page afterwards
     (its path alone, so a page drawn once for everyone names no one's query)."""
     match = request.resolver_match
-    if match is not None and match.url_name in AUTH_PAGES:
+    if match is None or "token" in match.kwargs:
+        back = ""  # no page here, or one whose address is a bearer link: never carried along
+    elif match.url_name in AUTH_PAGES:
         back = safe_next(request, request.GET.get("next"))  # never the body: it may be refused
     else:
         back = request.path if request.method in ("GET", "HEAD") else ""

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -113,8 +114,11 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if on == "1" and not email:
         messages.error(
             request,
-            "Your account has no confirmed email address to send a reminder to. Add one, or "
-            f"confirm it, on your account page: {reverse('account')}#email",
+            format_html(
+                "Your account has no confirmed email address to send a reminder to. Add one, "
+                'or confirm it, on <a href="{}#email">your account page</a>.',
+                reverse("account"),
+            ),
         )
         return redirect(_results_url(audit, "reminder"))
     Audit.objects.filter(pk=audit.pk).update(

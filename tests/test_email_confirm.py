@@ -146,7 +146,7 @@ def test_asking_for_a_reminder_without_a_confirmed_address_says_how(
     EmailAddress.objects.filter(user=owner).update(confirmed="")
     response = owner_client.post(f"/audits/{audit.public_id}/reminder/", {"on": "1"}, follow=True)
     assert "no confirmed email address" in page(response)
-    assert "/account/#email" in page(response)
+    assert '<a href="/account/#email">your account page</a>' in page(response)
     assert not Audit.objects.get(pk=audit.pk).remind
 
 

@@ -333,3 +333,15 @@ def test_the_start_page_query_count_for_a_browser_holding_an_audit(
     with django_assert_num_queries(6):
         html = page(client.get("/audits/new/"))
     assert "Continue your Interpretability audit (1 of" in html
+
+
+def test_a_token_pages_log_in_link_carries_no_token(owner: User, make_audit: MakeAudit) -> None:
+    from audits.models import ShareLink
+
+    audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
+    _, token = ShareLink.create_for(audit)
+    html = page(Client().get(f"/shared/{token}/"))
+    assert token not in html.replace(f"/shared/{token}/", "")  # only where the page names itself
+    assert 'href="/account/login/"' in html
+    # An address that is no page at all is not carried either.
+    assert 'href="/account/login/"' in page(Client().get("/no/such/page/"))
