@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
@@ -36,6 +37,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audits.forms import DeleteAccountForm, EmailForm, SignUpForm
 from audits.models import Audit, EmailAddress
 from audits.ratelimit import rate_limited
+
+logger = logging.getLogger(__name__)
 
 SESSION_AUDITS = "audit_ids"
 SESSION_AUDITS_MAX = 50
@@ -212,8 +215,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             claimed = claim_session_audits(request)
         welcome = "Welcome. " + (_kept(claimed) if claimed else "")
         if user.email:
-            ask_to_confirm(request, user, user.email)
-            welcome += f" We’ve emailed {user.email} a link to confirm it."
+            sent = ask_to_confirm(request, user, user.email)
+            welcome += f" We’ve emailed {user.email} a link to confirm it." if sent else NOT_SENT
         messages.success(request, welcome.strip())
         return redirect(after or "audits:history")
     status = 400 if request.method == "POST" else 200
@@ -262,8 +265,9 @@ def confirmation_token(user: User, address: str) -> str:
     return signing.dumps([user.pk, address], salt=CONFIRM_SALT, compress=True)
 
 
-def ask_to_confirm(request: HttpRequest, user: User, address: str) -> None:
-    """Make `address` the one waiting for confirmation and mail it the link."""
+def ask_to_confirm(request: HttpRequest, user: User, address: str) -> bool:
+    """Make `address` the one waiting for confirmation and mail it the link; whether the mail
+    went (a mail server that is down is logged, and the person told to ask again later)."""
     EmailAddress.objects.update_or_create(
         user=user, defaults={"pending": address, "asked_at": timezone.now()}
     )
@@ -271,12 +275,23 @@ def ask_to_confirm(request: HttpRequest, user: User, address: str) -> None:
         reverse("confirm_email", args=[confirmation_token(user, address)])
     )
     context = {"user": user, "address": address, "link": link, "days": CONFIRM_MAX_AGE.days}
-    PlainTextEmail(
-        "Confirm your email address for Skills Map",
-        loader.render_to_string("registration/confirm_email.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [address],
-    ).send()
+    try:
+        PlainTextEmail(
+            "Confirm your email address for Skills Map",
+            loader.render_to_string("registration/confirm_email.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        ).send()
+    except Exception as exc:  # noqa: BLE001 - the account is made; only the mail failed
+        logger.error("Confirmation mail for user %s not sent: %s", user.pk, exc)
+        return False
+    return True
+
+
+NOT_SENT = (
+    " We couldn’t send the link just now. Ask for it again on your account page in a while; "
+    "until it is confirmed, nothing is sent to that address."
+)
 
 
 @login_required
@@ -293,8 +308,9 @@ def change_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     if address == request.user.email and reminder_address(request.user):
         EmailAddress.objects.filter(user=request.user).update(pending="")
         messages.info(request, f"{address} is your confirmed address already.")
+    elif not ask_to_confirm(request, request.user, address):
+        messages.error(request, NOT_SENT.strip())
     else:
-        ask_to_confirm(request, request.user, address)
         messages.success(
             request,
             f"We’ve emailed {address} a link. Follow it within {CONFIRM_MAX_AGE.days} days to "

@@ -224,3 +224,28 @@ def test_the_link_is_kept_out_of_logs_and_search_engines(owner_client: Client) -
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert token not in redact(f'"GET {link} HTTP/1.1" 200')
     assert Client().get(link)["X-Robots-Tag"] == "noindex"
+
+
+def test_a_mail_server_that_is_down_is_said_not_a_500(
+    anon_client: Client, monkeypatch: Any, caplog: Any
+) -> None:
+    def down(self: Any, fail_silently: bool = False) -> int:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(accounts.PlainTextEmail, "send", down)
+    response = anon_client.post(
+        "/account/signup/",
+        {
+            "username": "mailer",
+            "email": "mailer@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "We couldn’t send the link just now" in page(response)
+    again = anon_client.post("/account/email/", {"email": "other@example.com"}, follow=True)
+    assert again.status_code == 200
+    assert "We couldn’t send the link just now" in page(again)
+    assert "not sent: connection refused" in caplog.text
