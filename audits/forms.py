@@ -295,7 +295,10 @@ class HoursForm(forms.Form):
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(
-        required=False, help_text="Optional. Only used to reset a forgotten password."
+        required=False,
+        help_text="Optional. Used to reset a forgotten password and, if you switch them on, "
+        "to remind you to re-audit. We email it a link to confirm it first.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -320,6 +323,19 @@ class SignUpForm(UserCreationForm):
         first = next((name for name in self.fields if name in self.errors), None)
         if first is not None:
             self.fields[first].widget.attrs["autofocus"] = True
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="For password resets and the re-audit reminders you switch on. We email it a "
+        "link to confirm it; nothing else is sent to it before then.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Type the email address to use.",
+            "invalid": "That is not an email address: it looks like name@example.com.",
+        },
+    )
 
 
 class DeleteAccountForm(forms.Form):

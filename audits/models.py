@@ -58,7 +58,7 @@ class AuditQuerySet(models.QuerySet["Audit"]):
 
     def reminders_due(self, today: date) -> AuditQuerySet:
         """Completed audits whose re-audit reminder is on, not yet sent nor given up, and due by
-        `today`; their owners have an email address and an active account."""
+        `today`; their owners have an active account and an email address they confirmed."""
         tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
         return (
             self.filter(
@@ -69,6 +69,7 @@ class AuditQuerySet(models.QuerySet["Audit"]):
                 owner__is_active=True,
             )
             .exclude(owner__email="")
+            .filter(owner__email_address__confirmed=F("owner__email"))
             .select_related("owner", "track")
             .with_map_snapshot()
             .order_by("completed_at", "id")
@@ -880,3 +881,32 @@ class Membership(models.Model):
         if self.named:
             return "Your latest completed audit, counted with others, and your name and results."
         return "Your latest completed audit, only ever counted with others: never your name."
+
+
+# --- Email for reminders ---------------------------------------------------------------------
+
+
+class EmailAddress(models.Model):
+    """Whether a person's email address is proved theirs. A reminder goes only to an account's
+    address when it is the one confirmed here; a new address waits, as `pending`, until the
+    link mailed to it is followed (audits.accounts)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="email_address",
+    )
+    confirmed = models.EmailField(
+        blank=True, help_text="The address a confirmation link proved; reminders go only to it."
+    )
+    pending = models.EmailField(
+        blank=True, help_text="An address asked for and mailed a link, not yet confirmed."
+    )
+    asked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "email addresses"
+
+    def __str__(self) -> str:
+        return f"{self.confirmed or '(none confirmed)'} for user {self.user_id}"

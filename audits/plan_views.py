@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from audits import plans, reminders
-from audits.accounts import get_audit_for_visitor
+from audits.accounts import get_audit_for_visitor, reminder_address
 from audits.forms import HoursForm
 from audits.models import Audit, StepNotInPlan
 from audits.plan_context import PLAN, plan_context
@@ -116,9 +117,16 @@ def reminder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     on = request.POST.get("on")
     if on not in ("0", "1"):
         return HttpResponse("on must be 0 or 1.", status=400, content_type="text/plain")
-    email = getattr(request.user, "email", "")
+    email = reminder_address(request.user)
     if on == "1" and not email:
-        messages.error(request, "Your account has no email address to send a reminder to.")
+        messages.error(
+            request,
+            format_html(
+                "Your account has no confirmed email address to send a reminder to. Add one, "
+                'or confirm it, on <a href="{}#email">your account page</a>.',
+                reverse("account"),
+            ),
+        )
         return redirect(_results_url(audit, "reminder"))
     Audit.objects.filter(pk=audit.pk).update(
         remind=on == "1", reminded_at=None, reminder_failures=0

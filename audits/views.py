@@ -37,6 +37,7 @@ from audits.accounts import (
     start_key,
     visitor_key,
 )
+from audits.context_processors import ThisBrowser
 from audits.forms import RatingsForm, TrackChoiceForm, scale_points
 from audits.models import (
     Audit,
@@ -94,6 +95,12 @@ def _start_once(request: HttpRequest, track_slug: str) -> Audit:
     return audit
 
 
+def _just_started(request: HttpRequest, form: TrackChoiceForm) -> bool:
+    """Whether this visitor started an audit for the track a moment ago (the second click of
+    a double click lands on it, never on the question whether to start another)."""
+    return cache.get(start_key(visitor_key(request), form.chosen().slug)) is not None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("start")
 def new_audit(request: HttpRequest) -> HttpResponse:
@@ -102,6 +109,14 @@ def new_audit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TrackChoiceForm(request.POST, skill_map=guide.map)
         if form.is_valid():
+            open_audit = ThisBrowser(request).open_audit
+            choice = request.POST.get("choice")
+            if open_audit is not None and choice == "continue":
+                return redirect(open_audit.audit)
+            if open_audit is not None and choice != "fresh" and not _just_started(request, form):
+                # One open already: ask, rather than silently opening a second.
+                context = {"map": guide.map, "form": form, "open": open_audit, "asking": True}
+                return render(request, "audits/new.html", context)
             audit = _start_once(request, form.chosen().slug)
             remember_audit(request, audit)
             return redirect(audit)

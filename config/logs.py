@@ -1,12 +1,12 @@
 """Logs never hold a live bearer token.
 
-A share link, a rate-me link, a cohort's invitation, a reminder's unsubscribe link and a
-password-reset link each work for whoever holds the address; the database keeps only a hash
-(or a signature) of them. Their token is the last part of the path, so the access log's request
-line and Referer, and Django's own log lines ("Not Found: /rate/…/"), would otherwise hand every
-one of them to anyone who reads the logs. Both go through `redact`: gunicorn's access log
-through `AccessLogger` (gunicorn.conf.py's `logger_class`), Django's and gunicorn's other lines
-through `RedactTokens`.
+A share link, a rate-me link, a cohort's invitation, a reminder's unsubscribe link, an email's
+confirmation link and a password-reset link each work for whoever holds the address; the
+database keeps only a hash (or a signature) of them. Their token is the last part of the path,
+so the access log's request line and Referer, and Django's own log lines ("Not Found:
+/rate/…/"), would otherwise hand every one of them to anyone who reads the logs. Both go
+through `redact`: gunicorn's access log through `AccessLogger` (gunicorn.conf.py's
+`logger_class`), Django's and gunicorn's other lines through `RedactTokens`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from gunicorn import glogging
 REDACTED = "[redacted]"
 # The part of a path before a token, and the token (up to the next /, ?, #, quote or space).
 TOKEN_IN_PATH = re.compile(
-    r"(/(?:shared|rate|reminders/unsubscribe|cohorts/join)/|/reset/[^/?#\s\"]+/)([^/?#\s\"]+)",
+    r"(/(?:shared|rate|reminders/unsubscribe|cohorts/join|email/confirm)/|/reset/[^/?#\s\"]+/)"
+    r"([^/?#\s\"]+)",
     re.IGNORECASE,
 )
 # Not tokens: the rate-me thank-you page, and where a reset link moves once it is opened (its

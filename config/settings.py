@@ -157,6 +157,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A logged-out owner following a link to their audit is asked to log in, then comes back.
+    "audits.accounts.LogInToSeeMiddleware",
     "config.middleware.ErrorPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -177,6 +179,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # This browser's audits (for the home and start pages), the log-in link's `next`.
+                "audits.context_processors.this_browser",
             ],
         },
     },
@@ -414,7 +418,10 @@ else:
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Skills Map <noreply@localhost>")
 # The site's own address, for links in mail sent outside a request (re-audit reminders).
-SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+# In development it follows PORT, the port `make run` serves on.
+SITE_URL = os.environ.get(
+    "SITE_URL", "" if PRODUCTION else f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("account/", accounts.account, name="account"),
     path("account/signup/", accounts.signup, name="signup"),
     path("account/delete/", accounts.delete_account, name="delete_account"),
+    path("account/email/", accounts.change_email, name="change_email"),
+    path("account/email/confirm/<str:token>/", accounts.confirm_email, name="confirm_email"),
     path(
         "account/login/",
         rate_limited("login")(accounts.LoginView.as_view()),

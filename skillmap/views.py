@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,8 +21,13 @@ from skillmap.guide import Guide, current_guide
 
 def _shared(request: HttpRequest) -> bool:
     """Whether this visitor sees the page every anonymous visitor sees: not when signed in
-    (their nav) and not with a message waiting for them."""
-    return not request.user.is_authenticated and not len(messages.get_messages(request))
+    (their nav), not with a message waiting for them, and not with a session of their own (a
+    browser holding audits is shown the way back to them)."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not len(messages.get_messages(request))
+    )
 
 
 def _guide(request: HttpRequest) -> Guide:

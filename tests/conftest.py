@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from audits.accounts import SESSION_AUDITS
-from audits.models import Audit, Rating
+from audits.models import Audit, EmailAddress, Rating
 from skillmap.guide import current_guide, forget_built_guides
 from skillmap.models import Bucket, Level, MapRevision, Requirement, Skill, Track
 
@@ -55,7 +55,10 @@ def seeded_transactional(transactional_db: None) -> None:
 
 
 def _user(username: str, **extra: Any) -> User:
-    return User.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+    """One of the cast, with an email address they have confirmed (reminders may go to it)."""
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, confirmed=user.email)
+    return user
 
 
 @pytest.fixture

@@ -170,6 +170,7 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
         Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
         *_cohort_pages(make_audit, owner),
+        Visit("confirm-email-bad-link", "/account/email/confirm/not-a-token/", "anon", 400),
         Visit(
             "admin-track-change",
             f"/admin/skillmap/track/{Track.objects.get(slug='research-scientist').pk}/change/",

@@ -359,7 +359,8 @@ def test_a_bumped_revision_changes_the_etag_and_the_page(anon_client: Client) ->
 HOME_COLD = 11
 HOME_WARM = 1
 HOME_NOT_MODIFIED = 1
-HOME_LOGGED_IN = 3  # the session, the user, the revision
+# the session, the user, the revision; the account's open audit and its latest completed one.
+HOME_LOGGED_IN = 5
 TRACK_COLD = 11
 TRACK_WARM = 1
 

@@ -18,7 +18,7 @@ SIGNED_IN = 2
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/account/", SIGNED_IN + 2),  # and the cohorts they are in and organise
+        ("/account/", SIGNED_IN + 3),  # whether the email is confirmed, the cohorts
         ("/account/delete/", SIGNED_IN),
         ("/account/password_change/", SIGNED_IN),
         ("{audit}delete/", SIGNED_IN + 1),  # and the audit, scoped to its owner

@@ -138,19 +138,21 @@ def test_rejected_posts_count_too(owner: User, owner_client: Client, make_audit:
 # --- Starts ---------------------------------------------------------------------------------
 
 
+# Starting while an audit is open asks first; these start afresh each time.
+FRESH = {"track": "interpretability", "choice": "fresh"}
+
+
 @limits
 def test_starting_audits_is_limited_per_address(anon_client: Client) -> None:
     for _ in range(2):
-        assert anon_client.post("/audits/new/", {"track": "interpretability"}).status_code == 302
+        assert anon_client.post("/audits/new/", FRESH).status_code == 302
     assert Audit.objects.count() == 2
 
-    assert_too_many(
-        anon_client.post("/audits/new/", {"track": "interpretability"}), retry_after=3600
-    )
+    assert_too_many(anon_client.post("/audits/new/", FRESH), retry_after=3600)
     assert Audit.objects.count() == 2
 
     elsewhere = Client(REMOTE_ADDR="203.0.113.50")
-    assert elsewhere.post("/audits/new/", {"track": "interpretability"}).status_code == 302
+    assert elsewhere.post("/audits/new/", FRESH).status_code == 302
     assert Audit.objects.count() == 3
 
 
@@ -161,7 +163,7 @@ def test_copies_and_completions_share_the_start_limit(
     done = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     ready = make_audit(owner=owner, ratings=ALL_FOUR)
     assert owner_client.post(f"/audits/{done.public_id}/copy/").status_code == 302
-    assert owner_client.post("/audits/new/", {"track": "interpretability"}).status_code == 302
+    assert owner_client.post("/audits/new/", FRESH).status_code == 302
     count = Audit.objects.count()
 
     assert_too_many(owner_client.post(f"/audits/{done.public_id}/copy/"), retry_after=3600)
@@ -178,7 +180,7 @@ def test_a_limit_in_one_scope_leaves_the_others_alone(
 ) -> None:
     audit = make_audit(owner=owner)
     for _ in range(3):
-        owner_client.post("/audits/new/", {"track": "interpretability"})
+        owner_client.post("/audits/new/", FRESH)
     response = owner_client.post(f"/audits/{audit.public_id}/", {"rating-reading-papers": "4"})
     assert response.status_code == 302
     assert rating(audit) == 4
@@ -308,7 +310,7 @@ def test_reads_are_never_limited(owner: User, owner_client: Client, make_audit: 
     for _ in range(3):  # use up the save limit
         owner_client.post(f"/audits/{audit.public_id}/", {"rating-reading-papers": "2"})
     for _ in range(4):
-        owner_client.post("/audits/new/", {"track": "interpretability"})
+        owner_client.post("/audits/new/", FRESH)
 
     for url in (
         f"/audits/{audit.public_id}/",
@@ -342,7 +344,7 @@ def test_switched_off_nothing_is_limited(
         assert response.status_code == 302
     assert rating(audit) == 5
     for _ in range(5):
-        assert owner_client.post("/audits/new/", {"track": "interpretability"}).status_code == 302
+        assert owner_client.post("/audits/new/", FRESH).status_code == 302
     anon = Client(REMOTE_ADDR="203.0.113.90")
     for n in range(3):
         assert anon.post("/account/signup/", signup_data(f"user{n}")).status_code == 302

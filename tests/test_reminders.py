@@ -153,7 +153,8 @@ def test_the_reminder_is_off_by_default_and_switches_on_and_off(
     page = owner_client.get(f"/audits/{done_audit.public_id}/results/").content.decode()
     assert "Email me a reminder that day" in page
 
-    with django_assert_num_queries(4):  # session, user, the audit, the update
+    # session, user, the audit, the confirmed address, the update
+    with django_assert_num_queries(5):
         response = owner_client.post(url, {"on": "1"})
     assert response.status_code == 302 and response["Location"].endswith("#reminder")
     assert Audit.objects.get(pk=done_audit.pk).remind is True
