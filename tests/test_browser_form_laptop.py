@@ -82,3 +82,33 @@ def test_on_a_laptop_the_panel_fits_the_screen_with_everything_rated(
     assert table is not None and _inside(table, page.locator("aside.panel").bounding_box())  # type: ignore[arg-type]
     page.locator("button.finish").click()
     expect(page).to_have_url(re.compile(r"/results/$"))
+
+
+def test_without_script_on_a_phone_no_status_line_claims_to_be_live(
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
+) -> None:
+    """Nothing would update it as ratings are chosen: it is not shown, and the panel after the
+    questions says what was saved."""
+    audit = make_audit(ratings={"python-and-pytorch": 4})
+    page = open_page(PHONE, anonymous_cookie([audit], live_server.url), script=False)
+    page.goto(f"/audits/{audit.public_id}/")
+    live = page.locator("#live-line")
+    expect(live).to_be_hidden()
+    page.locator("#skill-reading-papers label.choice").nth(1).click()
+    page.locator("#skill-experiments-and-rigour label.choice").nth(3).click()
+    expect(live).to_be_hidden()
+    page.get_by_role("button", name="Save ratings").click()
+
+    expect(page.locator(".messages")).to_contain_text("Your ratings are saved.")
+    expect(live).to_be_hidden()
+    expect(page.locator("aside.panel .progress")).to_have_text("3 of 7 skills rated")
+    page.screenshot(path=f"{SHOTS}/nojs-phone-after-save.png")
+
+
+def test_with_script_on_a_phone_the_status_line_shows(
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(ratings={"python-and-pytorch": 4})
+    page = open_page(PHONE, anonymous_cookie([audit], live_server.url))
+    page.goto(f"/audits/{audit.public_id}/")
+    expect(page.locator("#live-line")).to_have_text("1 of 7 rated · Research: not rated yet")
