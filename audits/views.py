@@ -37,7 +37,7 @@ from audits.accounts import (
     start_key,
     visitor_key,
 )
-from audits.forms import RatingsForm, TrackChoiceForm, scale_points
+from audits.forms import RatingsForm, TrackChoiceForm, question_count, scale_points
 from audits.models import (
     Audit,
     AuditClosed,
@@ -98,7 +98,7 @@ def new_audit(request: HttpRequest) -> HttpResponse:
     guide = current_guide()
     status = 200
     if request.method == "POST":
-        form = TrackChoiceForm(request.POST, skill_map=guide.map)
+        form = TrackChoiceForm(request.POST, skill_map=guide.map, with_counts=True)
         if form.is_valid():
             audit = _start_once(request, form.chosen().slug)
             remember_audit(request, audit)
@@ -106,7 +106,9 @@ def new_audit(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         asked = request.GET.get("track")
-        form = TrackChoiceForm({"track": asked} if asked else None, skill_map=guide.map)
+        form = TrackChoiceForm(
+            {"track": asked} if asked else None, skill_map=guide.map, with_counts=True
+        )
         if asked and not form.is_valid():
             status = 400
     chosen = request.method != "POST" and bool(request.GET.get("track")) and status == 200
@@ -171,6 +173,7 @@ def _form_page(
             "sections": sections,
             "optional_open": any(fs["skill"].slug in ratings for fs in sections["optional"]),
             "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
+            "count": question_count(guide.map, target),
             "scale": scale_points(guide.map),
         }
     template = "audits/audit.html#panel" if partial else "audits/audit.html"
