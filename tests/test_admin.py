@@ -519,8 +519,8 @@ def test_saving_a_new_slug_warns_and_an_unchanged_one_does_not(editor_client: Cl
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings == [
         "The slug of “Interpretability” is now “interp” (it was “interpretability”). "
-        "The track's page address ends in it (/tracks/research-engineer/): old links and bookmarks to the page will answer "
-        "“not found”."
+        "The track's page address ends in it (/tracks/research-engineer/): old links and "
+        "bookmarks to the page will answer “not found”."
     ]
     assert Client().get("/tracks/interpretability/").status_code == 404
 

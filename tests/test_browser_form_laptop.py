@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from audits.models import Audit
 from tests.conftest import ALL_FOUR, MakeAudit
 from tests.test_browser_quality import anonymous_cookie
 
@@ -31,7 +30,9 @@ def open_page(
 
     def make(viewport: dict[str, int], cookie: Any = None, script: bool = True) -> Page:
         context = browser.new_context(
-            base_url=live_server.url, viewport=viewport, java_script_enabled=script  # type: ignore[arg-type]
+            base_url=live_server.url,
+            viewport=viewport,
+            java_script_enabled=script,  # type: ignore[arg-type]
         )
         context.set_default_timeout(10_000)
         if cookie:
