@@ -362,8 +362,28 @@ def copy(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = Audit.objects.listing(request.user).order_by("-created_at", "-id")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
-    rows = [_history_row(a) for a in page.object_list]
+    rated = _rated_so_far([a for a in page.object_list if a.completed_at is None])
+    rows = [_history_row(a, rated.get(a.pk, "")) for a in page.object_list]
     return render(request, "audits/history.html", {"page": page, "rows": rows})
+
+
+def _rated_so_far(open_audits: list[Audit]) -> dict[int, str]:
+    """ "3 of 8 rated" for each open audit: its target's questions on today's map, as its form
+    counts them. One query for all their ratings (and the map's revision), none without any."""
+    if not open_audits:
+        return {}
+    skill_map = current_guide().map
+    rated: dict[int, set[str]] = {}
+    ratings = Rating.objects.filter(audit__in=open_audits).values_list("audit_id", "skill__slug")
+    for audit_id, slug in ratings:
+        rated.setdefault(audit_id, set()).add(slug)
+    counts = {}
+    for audit in open_audits:
+        target = skill_map.track(audit.track.slug)
+        if target is not None:
+            asked = {s.slug for s in skill_map.questions_for(target)}
+            counts[audit.pk] = f"{len(asked & rated.get(audit.pk, set()))} of {len(asked)} rated"
+    return counts
 
 
 def _when(moment: datetime) -> tuple[str, str]:
@@ -371,8 +391,9 @@ def _when(moment: datetime) -> tuple[str, str]:
     return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def _history_row(audit: Audit) -> dict[str, Any]:
-    """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
+def _history_row(audit: Audit, rated: str = "") -> dict[str, Any]:
+    """One row, ready to print: the page's loop stays flat (dates and links made once here).
+    `rated`: how far an open audit has got ("3 of 8 rated")."""
     started_iso, started = _when(audit.created_at)
     done = _when(audit.completed_at) if audit.completed_at else None
     ids = [audit.public_id]
@@ -383,6 +404,7 @@ def _history_row(audit: Audit) -> dict[str, Any]:
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
         "steps": _steps_done(audit),
+        "rated": rated,
         "open_url": reverse("audits:results", args=ids) if done else audit.get_absolute_url(),
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
