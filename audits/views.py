@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -445,6 +446,36 @@ def _change(before: float | None, after: float | None) -> dict[str, Any]:
     }
 
 
+def _named_moves(moves: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{name} {int(move):+d}" for name, move in moves)
+
+
+def _moved_summary(worked_on: list[Any], skills: list[dict[str, Any]]) -> str:
+    """One plain sentence: whether the skills worked on (steps ticked done in the earlier
+    audit's plan) moved; with none ticked, which skills moved at all."""
+    if worked_on:
+        moves = [(r.skill.name, r.move) for r in worked_on if r.move is not None]
+        up = [(name, move) for name, move in moves if move > 0]
+        flat = [name for name, move in moves if move <= 0]
+        count = len(worked_on)
+        said = f"You did steps for {count} skill{pluralize(count)}"
+        if not up:
+            names = ", ".join(r.skill.name for r in worked_on)
+            verdict = "it did not move up" if count == 1 else "none of them moved up"
+            return f"{said} ({names}): {verdict}."
+        if not flat:
+            return f"{said}: {'it' if count == 1 else 'all'} moved up ({_named_moves(up)})."
+        return f"{said}: {_named_moves(up)} moved up; {', '.join(flat)} did not."
+    moved = [(r["skill"].name, r["delta"]) for r in skills if r["delta"]]
+    up = [(name, delta) for name, delta in moved if delta > 0]
+    down = [(name, delta) for name, delta in moved if delta < 0]
+    if not moved:
+        return "No step was ticked done, and no skill's rating moved."
+    parts = [f"up: {_named_moves(up)}"] if up else []
+    parts += [f"down: {_named_moves(down)}"] if down else []
+    return "No step was ticked done; ratings that moved " + "; ".join(parts) + "."
+
+
 @login_required
 @require_safe
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -490,7 +521,8 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
-            "plan_moves": steps_and_moves(earlier, before, after),
+            "plan_moves": (plan_moves := steps_and_moves(earlier, before, after)),
+            "moved": _moved_summary(plan_moves["rows"], skills),
         }
     )
     if (later_assessment := after.assessment()) is not None:  # the later audit's outside views
