@@ -113,3 +113,50 @@ def test_with_script_on_a_phone_the_status_line_shows(
     page = open_page(PHONE, anonymous_cookie([audit], live_server.url))
     page.goto(f"/audits/{audit.public_id}/")
     expect(page.locator("#live-line")).to_have_text("1 of 7 rated · Research: not rated yet")
+
+
+def _gaps(page: Page, selector: str) -> tuple[float, float]:
+    """The space between a box's border and its first and last child's border boxes."""
+    return page.evaluate(
+        """selector => {
+            const box = document.querySelector(selector);
+            const outer = box.getBoundingClientRect();
+            const first = box.firstElementChild.getBoundingClientRect();
+            const last = box.lastElementChild.getBoundingClientRect();
+            return [first.top - outer.top, outer.bottom - last.bottom];
+        }""",
+        selector,
+    )
+
+
+def test_error_summaries_have_no_empty_band(
+    open_page: Callable[..., Page], live_server: Any, make_audit: MakeAudit
+) -> None:
+    audit = make_audit(ratings={"python-and-pytorch": 4})
+    page = open_page(LAPTOP, anonymous_cookie([audit], live_server.url))
+    page.goto(f"/audits/{audit.public_id}/")
+    page.locator("button.finish").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    top, bottom = _gaps(page, "#error-summary")
+    # The border (2px) and padding (12px) only: no heading's or list's margin besides.
+    assert top <= 15 and bottom <= 15, (top, bottom)
+    page.locator("#error-summary").screenshot(path=f"{SHOTS}/error-summary.png")
+
+
+def test_a_bad_track_on_the_start_page_is_said_under_its_label(
+    open_page: Callable[..., Page],
+) -> None:
+    page = open_page(LAPTOP)
+    response = page.goto("/audits/new/?track=astronaut")
+    assert response is not None and response.status == 400
+    label = page.locator("label[for=id_track]").bounding_box()
+    error = page.locator("#track-error").bounding_box()
+    select = page.locator("#id_track").bounding_box()
+    assert label and error and select
+    assert label["y"] + label["height"] <= error["y"] + 0.5
+    assert error["y"] + error["height"] <= select["y"] + 0.5
+    assert abs(error["x"] - label["x"]) < 1
+    expect(page.locator("#id_track")).to_have_accessible_description(
+        "There is no track called “astronaut”. Pick one from the list."
+    )
+    page.screenshot(path=f"{SHOTS}/start-bad-track.png")
