@@ -48,12 +48,13 @@ def test_a_rate_limits_429_on_a_token_link_says_noindex(completed: Audit) -> Non
     assert client.get(unsubscribe)["X-Robots-Tag"] == "noindex"
 
 
+@override_settings(MAX_REQUEST_BODY_BYTES=100)
 def test_a_body_refused_before_the_view_on_a_token_link_says_noindex(completed: Audit) -> None:
     _, token = ShareLink.create_for(completed)
     refused = Client().generic(
-        "POST", f"/shared/{token}/", b"x", content_type="multipart/form-data; boundary=x"
+        "POST", f"/shared/{token}/", b"x" * 101, content_type="application/x-www-form-urlencoded"
     )
-    assert refused.status_code == 415
+    assert refused.status_code == 413
     assert refused["X-Robots-Tag"] == "noindex"
 
 
