@@ -10,7 +10,7 @@ from django.test import Client
 
 from audits.forms import QuestionCount, question_count
 from skillmap.guide import current_guide
-from tests.conftest import MakeAudit
+from tests.conftest import HX, MakeAudit
 from tests.test_home import parse
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,14 @@ def test_a_bad_track_is_said_under_its_label(anon_client: Client) -> None:
     select = html.index('<select name="track" id="id_track"')
     assert label < error < select
     assert 'aria-describedby="track-error"' in html
+
+
+def test_a_live_change_of_target_brings_the_new_count(anon_client: Client) -> None:
+    started = anon_client.post("/audits/new/", {"track": "interpretability"})
+    response = anon_client.post(started["Location"], {"track": "policy-and-governance"}, headers=HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="questions" id="questions" data-hx-swap-oob="innerHTML">' in html
+    assert (
+        '<p class="question-count">For Policy and Governance: 8 questions, 3 more optional.</p>'
+    ) in html
