@@ -15,10 +15,14 @@ How it is built:
 - Focus cells: the target track's hired-on cells that have a gap, largest first; then its other
   cells with a gap, largest first.
 - For each, the skills that measure it and fall short of its target, weakest first; for each such
-  skill, three steps: the first three by position whose rating range fits the person's rating.
-  Where fewer than three fit, the nearest others (by how far their range is from the rating)
-  make it up to three. Three keeps the plan a plan, not a catalogue; the next audit, at the new
-  rating, picks the next three.
+  skill, three steps that serve the target track (Step.serves) and whose rating range fits the
+  person's rating: those written for the fewest tracks first (the target's own before the ones
+  every track shares), then by position; listed by position. Where fewer than three fit, the
+  nearest steps above the rating (by how far their range starts above it) make it up to three;
+  a step for ratings below the person's (remedial) is never listed, so someone at 4 is never
+  sent back to a tutorial.
+  Where the target's steps run out, the skill gets fewer than three. Three keeps the plan a plan,
+  not a catalogue; the next audit, at the new rating, picks the next three.
 - Scheduling: in that order, each step is placed in the next free hours of weeks 1-6 if it fits in
   what is left of hours x 6 (a step may run over into the next week); a step that does not fit
   goes "after six weeks", and a later, smaller one may still take the time left.
@@ -57,16 +61,28 @@ def short_skills(cell: CellResult, ratings: Mapping[str, int]) -> tuple[Skill, .
     return tuple(sorted(short, key=lambda s: ratings[s.slug]))
 
 
-def choose_steps(skill_map: SkillMap, skill_slug: str, rating: int) -> tuple[Step, ...]:
-    """Three steps that suit this rating, by position, made up with the nearest others."""
-    steps = skill_map.steps_for(skill_slug)
-    fitting = [s for s in steps if s.suits(rating)][:STEPS_PER_SKILL]
+def choose_steps(
+    skill_map: SkillMap, skill_slug: str, rating: int, track_slug: str | None = None
+) -> tuple[Step, ...]:
+    """Up to three steps for this skill at this rating, by position: those that serve the
+    target track (any track if none is given) and suit the rating, the target's most specific
+    first, made up with the nearest ones above it. Never one for ratings below this
+    (remedial)."""
+    steps = [
+        s
+        for s in skill_map.steps_for(skill_slug)
+        if (track_slug is None or s.serves(track_slug)) and not s.remedial_for(rating)
+    ]
+    fitting = [s for s in steps if s.suits(rating)]
+    if track_slug is not None:
+        # The target's own steps first: one written for few tracks (a policy brief for Policy)
+        # says more to this person than one for every track (a personal site).
+        fitting.sort(key=lambda s: (len(s.tracks) or len(skill_map.tracks), s.position))
+    fitting = sorted(fitting[:STEPS_PER_SKILL], key=lambda s: s.position)
     if len(fitting) < STEPS_PER_SKILL:
 
         def distance(step: Step) -> int:
-            low = step.min_rating if step.min_rating is not None else 1
-            high = step.max_rating if step.max_rating is not None else 5
-            return low - rating if rating < low else rating - high
+            return (step.min_rating or 1) - rating  # each is above the rating: none is remedial
 
         nearest = sorted((s for s in steps if s not in fitting), key=distance)
         extra = nearest[: STEPS_PER_SKILL - len(fitting)]
@@ -75,16 +91,20 @@ def choose_steps(skill_map: SkillMap, skill_slug: str, rating: int) -> tuple[Ste
 
 
 def priorities(skill_map: SkillMap, assessment: Assessment) -> list[tuple[Skill, Step]]:
-    """Every step the plan lists, in priority order, with the skill it is for."""
+    """Every step the plan lists, in priority order, with the skill it is for: only steps
+    that serve the assessment's target track."""
     listed: list[tuple[Skill, Step]] = []
     seen: set[str] = set()
+    target = assessment.track.slug
     for cell in focus_cells(assessment):
         for skill in short_skills(cell, assessment.ratings):
             if skill.slug in seen:  # a skill measuring two cells is planned once, for the first
                 continue
             seen.add(skill.slug)
             rating = assessment.ratings[skill.slug]
-            listed.extend((skill, step) for step in choose_steps(skill_map, skill.slug, rating))
+            listed.extend(
+                (skill, step) for step in choose_steps(skill_map, skill.slug, rating, target)
+            )
     return listed
 
 

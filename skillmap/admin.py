@@ -227,19 +227,77 @@ class SkillLevelInline(admin.StackedInline):
     max_num = 5
 
 
+class StepForm(forms.ModelForm):
+    """A step's words in text areas wide enough to read whole, and its tracks as checkboxes
+    (seven, each with its own label)."""
+
+    class Meta:
+        model = Step
+        fields = "__all__"
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "done_when": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "tracks": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        builds_on = cleaned.get("builds_on")
+        if builds_on is not None and self.instance.pk and builds_on.pk == self.instance.pk:
+            self.add_error("builds_on", "A step cannot build on itself.")
+        return cleaned
+
+
+STEP_FIELDS: tuple[str | tuple[str, ...], ...] = (
+    "skill",
+    "position",
+    "title",
+    "done_when",
+    "kind",
+    "hours",
+    "url",
+    ("min_rating", "max_rating"),
+    "tracks",
+    ("needs_gpu", "weekly"),
+    "builds_on",
+)
+
+
+class ServesTrackFilter(admin.SimpleListFilter):
+    """The steps a plan for a track may list: those naming it and those naming none (which
+    serve every track), unlike a plain filter on the field, which would hide the latter."""
+
+    title = "serves track"
+    parameter_name = "serves"
+    EVERY = "every"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (self.EVERY, "Every track (none ticked)"),
+            *((t.slug, t.name) for t in Track.objects.all()),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.EVERY:
+            return queryset.for_every_track()  # type: ignore[attr-defined]
+        track = Track.objects.filter(slug=value).first()
+        return queryset.serving(track) if track else queryset.none()  # type: ignore[attr-defined]
+
+
 # Stacked for the same reason as requirements: each field keeps its own <label>.
 class StepInline(admin.StackedInline):
     model = Step
-    fields = [
-        "position",
-        "title",
-        "done_when",
-        "kind",
-        "hours",
-        "url",
-        ("min_rating", "max_rating"),
-    ]
+    form = StepForm
+    # What it builds on is chosen on the step's own page: a list of every step in each of a
+    # skill's inline forms would be long and slow.
+    fields = tuple(f for f in STEP_FIELDS if f not in ("skill", "builds_on"))
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
+        return super().get_queryset(request).prefetch_related("tracks")
 
 
 class BucketForm(forms.ModelForm):
@@ -272,6 +330,37 @@ class SkillAdmin(ChangesMap, admin.ModelAdmin):
     search_fields = ["name", "question"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SkillLevelInline, StepInline]
+
+
+@admin.register(Step)
+class StepAdmin(ChangesMap, admin.ModelAdmin):
+    form = StepForm
+    fields = STEP_FIELDS
+    list_display = [
+        "title",
+        "skill",
+        "served_tracks",
+        "hours",
+        "rating_range",
+        "needs_gpu",
+        "weekly",
+        "position",
+    ]
+    list_filter = ["skill", ServesTrackFilter, "kind", "needs_gpu"]
+    list_select_related = ["skill"]
+    search_fields = ["title", "done_when"]
+    ordering = ["skill__position", "skill_id", "position", "id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
+        return super().get_queryset(request).prefetch_related("tracks")
+
+    @admin.display(description="serves")
+    def served_tracks(self, step: Step) -> str:
+        return ", ".join(t.name for t in step.tracks.all()) or "Every track"
+
+    @admin.display(description="ratings")
+    def rating_range(self, step: Step) -> str:
+        return f"{step.min_rating or 1}–{step.max_rating or 5}"
 
 
 class LevelForm(forms.ModelForm):

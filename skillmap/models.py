@@ -317,6 +317,16 @@ class MapSnapshot(models.Model):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class StepQuerySet(models.QuerySet["Step"]):
+    def serving(self, track: Track) -> StepQuerySet:
+        """The steps a plan for this track may list: those naming it, and those naming no
+        track (they serve every track)."""
+        return self.filter(Q(tracks=track) | Q(tracks__isnull=True)).distinct()
+
+    def for_every_track(self) -> StepQuerySet:
+        return self.filter(tracks__isnull=True)
+
+
 class StepManager(models.Manager["Step"]):
     def get_by_natural_key(self, skill_slug: str, position: int) -> Step:
         return self.get(skill__slug=skill_slug, position=position)
@@ -325,7 +335,8 @@ class StepManager(models.Manager["Step"]):
 class Step(models.Model):
     """A concrete thing to do to raise one skill: the app's own suggestion, never the guide's.
 
-    The six-week plan (audits.plans) lists the steps whose rating range fits a person's rating.
+    The six-week plan (audits.plans) lists the steps that serve the person's target track and
+    whose rating range fits their rating.
     """
 
     class Kind(models.TextChoices):
@@ -338,11 +349,43 @@ class Step(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="steps")
     title = models.CharField(
         max_length=200,
-        help_text="In the imperative: “Build …”, “Write …”.",
+        help_text="In the imperative: “Build …”, “Write …”. Shown as the step’s heading in a "
+        "person’s six-week plan and in the re-audit reminder email.",
         validators=[single_line],
     )
     done_when = models.CharField(
-        "done when", max_length=300, help_text="One observable sentence: what “done” looks like."
+        "done when",
+        max_length=300,
+        help_text="One observable sentence: what “done” looks like. Shown under the title in "
+        "the plan (“Done when: …”) and in the reminder email.",
+    )
+    tracks = models.ManyToManyField(
+        Track,
+        blank=True,
+        related_name="steps",
+        help_text="The career tracks this step serves: a plan for a target track lists only "
+        "steps that serve it. None ticked: every track.",
+    )
+    needs_gpu = models.BooleanField(
+        "needs a GPU",
+        default=False,
+        help_text="Ticked if the step cannot be done on an ordinary laptop (a free cloud GPU "
+        "notebook will do). Say so in the title too: the plan shows the title.",
+    )
+    builds_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads_to",
+        help_text="The step this one assumes is done first, if any (the app's own reading).",
+    )
+    weekly = models.PositiveSmallIntegerField(
+        "weekly, over",
+        null=True,
+        blank=True,
+        help_text="For a step done a little each week (a reading log, weekly posts): over how "
+        "many weeks. Empty: done in one go.",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     hours = models.PositiveSmallIntegerField(help_text="An honest estimate, in hours.")
@@ -357,13 +400,16 @@ class Step(models.Model):
         null=True, blank=True, help_text="Suits ratings up to this (1–5); empty: up to 5."
     )
 
-    objects = StepManager()
+    objects = StepManager.from_queryset(StepQuerySet)()
 
     class Meta:
         ordering = ["skill", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["skill", "position"], name="one_step_per_position"),
             models.CheckConstraint(condition=Q(hours__gte=1), name="step_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(weekly__isnull=True) | Q(weekly__gte=2), name="step_weekly_two_or_more"
+            ),
             models.CheckConstraint(
                 condition=Q(min_rating__isnull=True) | Q(min_rating__gte=1, min_rating__lte=5),
                 name="step_min_rating_1_to_5",

@@ -158,11 +158,27 @@ class Step:
     # The ratings it suits (inclusive); None: no bound on that side.
     min_rating: int | None = None
     max_rating: int | None = None
+    # The tracks (slugs) it serves; none means every track. Maps stored before steps named
+    # tracks have no such key, and their steps read as serving every track.
+    tracks: tuple[str, ...] = ()
+    # Needs more than a laptop; the id of the step it assumes done first; spread over this
+    # many weeks. Maps stored before these were kept read as False / None / None.
+    needs_gpu: bool = False
+    builds_on: int | None = None
+    weekly: int | None = None
 
     def suits(self, rating: int) -> bool:
         low = self.min_rating if self.min_rating is not None else 1
         high = self.max_rating if self.max_rating is not None else 5
         return low <= rating <= high
+
+    def serves(self, track_slug: str) -> bool:
+        """Whether a plan for this target track may list the step."""
+        return not self.tracks or track_slug in self.tracks
+
+    def remedial_for(self, rating: int) -> bool:
+        """Whether the step is for ratings below this one: going back, not forward."""
+        return self.max_rating is not None and self.max_rating < rating
 
 
 @dataclass(frozen=True)
@@ -268,7 +284,10 @@ class SkillMap:
                 for t in data["tracks"]
             ),
             rules=data.get("rules", 1),
-            steps=tuple(Step(**st) for st in data.get("steps", ())),
+            steps=tuple(
+                Step(**{**st, "tracks": tuple(st.get("tracks", ()))})
+                for st in data.get("steps", ())
+            ),
         )
 
     def requirements_differ(self, other: SkillMap, track_slug: str) -> bool:

@@ -101,9 +101,10 @@ def anon_client() -> Client:
     return Client()
 
 
-# The guide's five questions, then the six Skills Map adds: every question of every track, so
+# The guide's five questions, then the seven Skills Map adds: every question of every track, so
 # an audit rated with these can be completed whatever its target. Research is 2 at its weakest
-# (papers), Communication 5, Domain 3 by maths, and Technical 3 at its weakest (transformers).
+# (papers), Communication 5, Domain 3 by maths, and Technical 3 at its weakest (transformers; AI
+# literacy, which measures the literacy cells, is 3 too).
 THE_GUIDES_FIVE = {
     "python-and-pytorch": 4,
     "deep-learning-and-transformers": 3,
@@ -119,6 +120,7 @@ ALL_FOUR = {
     "product-sense": 3,
     "ops-and-people": 2,
     "threat-models": 2,
+    "ai-literacy": 3,
 }
 
 

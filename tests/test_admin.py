@@ -371,7 +371,7 @@ def test_deleting_a_level_in_use_is_refused_not_a_crash(editor_client: Client) -
         "Deleting the level “High” would require deleting the following protected related objects:"
     ) in html
     assert "Research Scientist / Technical Skills: High" in html
-    assert _counts() == before == (4, 5, 11, 7, 28, 5)
+    assert _counts() == before == (4, 5, 12, 7, 28, 5)
     assert MapRevision.current_state()[0] == revision
 
 

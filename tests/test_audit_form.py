@@ -130,8 +130,8 @@ def test_form_has_a_fieldset_per_skill_with_the_guides_question(
 
     # The guide's five, word for word, then the ones Skills Map adds (marked); every skill of
     # the map has its fieldset, those only other tracks need in the optional section.
-    assert html.count('<fieldset class="skill"') == Skill.objects.count() == 11
-    assert html.count("Added by Skills Map: the guide’s five questions don’t reach this cell.") == 6
+    assert html.count('<fieldset class="skill"') == Skill.objects.count() == 12
+    assert html.count("Added by Skills Map: the guide’s five questions don’t reach this cell.") == 7
     for slug, question in QUESTIONS.items():
         assert re.search(
             rf'<fieldset class="skill" id="skill-{slug}">\s*<legend>{re.escape(question)} ', html
@@ -170,7 +170,7 @@ def test_form_carries_the_guides_words_and_the_scale(
         + html.split('class="ratings-form"')[1].split("</form>")[0]
     )
     assert 'name="track"' in form
-    assert form.count('name="rating-') == 55  # five radios for each of the eleven skills
+    assert form.count('name="rating-') == 60  # five radios for each of the twelve skills
     for action in ("save", "change_target", "finish"):
         assert f'type="submit" name="action" value="{action}"' in form
 
@@ -418,7 +418,7 @@ def test_htmx_track_change_returns_the_panel_for_the_new_target(
     assert audit.track.slug == "policy-and-governance"
     status = html.lstrip().split("</p>", 1)[0]
     assert status.endswith(
-        ">8 of 8 rated against Policy and Governance. Technical 3. Research 2. "
+        ">9 of 9 rated against Policy and Governance. Technical 3. Research 3. "
         "Communication 5, met. Domain 2."
     )
     assert 'data-hx-swap-oob="innerHTML"' in status
@@ -951,7 +951,7 @@ def test_an_anonymous_visitor_sees_their_own_sessions_audits(make_audit: MakeAud
 def map_size(request: pytest.FixtureRequest, db: None) -> str:
     if request.param == "tenfold":
         grow_map_tenfold()
-        assert Skill.objects.count() == 56
+        assert Skill.objects.count() == 57
         assert Track.objects.count() == 70
     return str(request.param)
 
@@ -972,8 +972,8 @@ RESULTS = 5
 NEW_GET = 3
 # A process that has not read the map yet (or sees a new revision) builds it from the tables:
 # passages, levels, buckets, skills, their rating descriptions, the cells' measuring skills,
-# tracks, requirements and steps, whatever the map's size.
-MAP_BUILD = 9
+# tracks, requirements, steps and the tracks each step serves, whatever the map's size.
+MAP_BUILD = 10
 # A process reads a map snapshot's content once (the audit's row names it by its digest; the
 # map built from it is kept in the map's cache).
 SNAPSHOT_READ = 1

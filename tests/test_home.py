@@ -353,14 +353,14 @@ def test_a_bumped_revision_changes_the_etag_and_the_page(anon_client: Client) ->
 # --- Query counts ---------------------------------------------------------------------------
 
 # A process builds the map from its tables once per revision (the revision number, then the
-# passages and build_map's eight queries: levels, buckets, skills, their rating descriptions,
-# the cells' measuring skills, tracks, requirements and steps); after that a page asks only for
-# the revision number.
-HOME_COLD = 10
+# passages and build_map's nine queries: levels, buckets, skills, their rating descriptions,
+# the cells' measuring skills, tracks, requirements, steps and the tracks each step serves);
+# after that a page asks only for the revision number.
+HOME_COLD = 11
 HOME_WARM = 1
 HOME_NOT_MODIFIED = 1
 HOME_LOGGED_IN = 3  # the session, the user, the revision
-TRACK_COLD = 10
+TRACK_COLD = 11
 TRACK_WARM = 1
 
 
@@ -409,7 +409,7 @@ def test_query_counts_stay_flat_with_ten_times_the_map(
     assert (Track.objects.count(), Requirement.objects.count(), Skill.objects.count()) == (
         70,
         280,
-        56,
+        57,
     )
 
     _assert_counts(anon_client, tracks[-1].slug, django_assert_num_queries)

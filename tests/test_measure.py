@@ -173,10 +173,14 @@ def test_an_unmeasured_cell_says_which_questions_would_measure_it(guide: values.
     assert [s.slug for s in domain.missing] == ["law-econ-and-policy"]
     research = next(c for c in assessment.cells if c.bucket.slug == "research")
     assert [s.slug for s in research.missing] == ["experiments-and-rigour"]
+    # Literacy is measured as literacy: by the added, no-coding question alone.
+    technical = next(c for c in assessment.cells if c.bucket.slug == "technical")
+    assert [s.slug for s in technical.missing] == ["ai-literacy"]
     assert [s.slug for s in assessment.unrated] == [
         "experiments-and-rigour",
         "portfolio-and-applications",
         "law-econ-and-policy",
+        "ai-literacy",
     ]
 
 
@@ -264,9 +268,10 @@ def _section(html: str) -> tuple[list[str], list[str]]:
     [
         ("research-scientist", ["math-you-actually-need"]),
         ("alignment-and-ai-safety", ["math-you-actually-need", "threat-models"]),
-        ("policy-and-governance", ["law-econ-and-policy"]),
+        # The literacy tracks ask the AI-literacy question for their Technical cell.
+        ("policy-and-governance", ["law-econ-and-policy", "ai-literacy"]),
         ("applied-and-product-ml", ["product-sense"]),
-        ("field-building-and-comms", ["ops-and-people"]),
+        ("field-building-and-comms", ["ops-and-people", "ai-literacy"]),
     ],
 )
 def test_the_form_asks_what_the_target_needs_and_folds_the_rest(
@@ -337,7 +342,11 @@ def test_the_panel_says_what_measures_each_cell_and_links_what_would(
     audit = make_audit(owner=owner, track="policy-and-governance", ratings=THE_GUIDES_FIVE)
     html = _form(owner_client, audit)
     panel = html[html.index('<div id="panel">') :]
-    assert "by Reading papers and Experiments and rigour" in panel
+    # Policy's "High (analysis)" is measured by the analysis question alone, its Technical
+    # literacy by AI literacy.
+    assert "by Experiments and rigour" in panel
+    assert "by Reading papers and Experiments and rigour" not in panel
+    assert "rate AI literacy</a>" in panel
     assert (
         'not measured yet:</span> <a href="#skill-law-econ-and-policy">rate Law, econ, IR and '
         "policy</a>"

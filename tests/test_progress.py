@@ -35,6 +35,7 @@ SKILL_NAMES = {
     "product-sense": "Product sense",
     "ops-and-people": "Ops and people",
     "threat-models": "Threat models",
+    "ai-literacy": "AI literacy",
 }
 # Research is scored by its weakest question: both must move for the cell to move.
 RESEARCH_UP = {"reading-papers": 5, "experiments-and-rigour": 5}

@@ -26,9 +26,9 @@ HONEST_POINT = (
 FIT_ORDER = [
     ("1", "Field-building and Comms", "0.73"),
     ("2", "Interpretability", "0.80"),
-    ("3", "Applied and Product ML", "0.83"),
-    ("4", "Research Engineer", "0.93"),
-    ("5", "Policy and Governance", "1.07"),
+    ("3", "Policy and Governance", "0.80"),  # literacy measured by AI literacy (3): met
+    ("4", "Applied and Product ML", "0.83"),
+    ("5", "Research Engineer", "0.93"),
     ("6", "Alignment and AI Safety", "1.25"),
     ("7", "Research Scientist", "1.35"),
 ]
@@ -285,8 +285,10 @@ def test_full_table_says_which_cells_are_not_measured(
     assert section(html, "all-buckets").count("hired on") == 1
     assert 'Career and Communication Skills <strong class="tag">hired on</strong>' in html
     assert rows == {
-        "Technical Skills": ["Low–Med (literacy)", "3", "2", "met"],
-        "Research Skills": ["High (analysis)", "2", "4", "2"],
+        # Literacy by the AI-literacy question (3), against Low–Med's 3; analysis by
+        # experiments and rigour alone (3).
+        "Technical Skills": ["Low–Med (literacy)", "3", "3", "met"],
+        "Research Skills": ["High (analysis)", "3", "4", "1"],
         "Career and Communication Skills": ["Very high", "5", "5", "met"],
         # The guide names an area; the app assumes a level, and says so.
         "Domain knowledge": [

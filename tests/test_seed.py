@@ -25,13 +25,13 @@ from skillmap.models import (
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "skills_map.json"
-# The guide's map, and what Skills Map adds to measure every cell: six questions and what each
-# rating looks like for each of the eleven skills.
+# The guide's map, and what Skills Map adds to measure every cell: seven questions and what each
+# rating looks like for each of the twelve skills.
 GUIDE_COUNTS = {
     "bucket": 4,
     "level": 5,
-    "skill": 11,
-    "skilllevel": 55,
+    "skill": 12,
+    "skilllevel": 60,
     "track": 7,
     "requirement": 28,
     "passage": 5,

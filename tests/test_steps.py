@@ -18,12 +18,14 @@ from skillmap.values import SkillMap
 pytestmark = pytest.mark.django_db
 
 content = importlib.import_module("skillmap.migrations.0007_step_content")
+revised = importlib.import_module("skillmap.migrations.0010_literacy_and_step_tracks_content")
+SEEDED = 114  # 73 first seeded (0007), revised and joined by 41 (0009)
 
 
 def test_every_skill_has_at_least_three_seeded_steps() -> None:
     for skill in Skill.objects.all():
         assert skill.steps.count() >= 3, skill.slug
-    assert Step.objects.count() == 73
+    assert Step.objects.count() == SEEDED
 
 
 def test_seeded_steps_are_the_apps_own_words_with_https_links_or_none() -> None:
@@ -73,7 +75,7 @@ def test_one_step_per_position_of_a_skill() -> None:
 
 def test_steps_are_in_the_map_with_their_rating_ranges() -> None:
     skill_map = build_map()
-    assert len(skill_map.steps) == 73
+    assert len(skill_map.steps) == SEEDED
     papers = skill_map.steps_for("reading-papers")
     assert [s.position for s in papers] == sorted(s.position for s in papers)
     first = papers[0]
@@ -90,33 +92,68 @@ def test_the_map_round_trips_with_its_steps_and_older_maps_have_none() -> None:
     assert SkillMap.from_dict(older).steps == ()
 
 
-def test_the_data_migration_adds_the_steps_to_a_map_seeded_before_them() -> None:
+def _steps_as_seeded() -> list[tuple[Any, ...]]:
+    return list(
+        Step.objects.order_by("skill__slug", "position").values_list(
+            "skill__slug", "position", "title", "done_when", "hours", "url", "needs_gpu", "weekly"
+        )
+    )
+
+
+def _tracks_as_seeded() -> dict[tuple[str, int], set[str]]:
+    served: dict[tuple[str, int], set[str]] = {}
+    for skill, position, track in Step.tracks.through.objects.values_list(
+        "step__skill__slug", "step__position", "track__slug"
+    ):
+        served.setdefault((skill, position), set()).add(track)
+    return served
+
+
+EDITOR: Any = type("Editor", (), {"connection": connection})()
+
+
+def test_the_data_migrations_add_the_steps_to_a_map_seeded_before_them() -> None:
+    seeded, served = _steps_as_seeded(), _tracks_as_seeded()
     Step.objects.all().delete()
     before = MapRevision.current_state()[0]
 
-    class Editor:
-        pass
-
-    editor: Any = Editor()
-    editor.connection = connection
-    content.forwards(apps, editor)
-    content.forwards(apps, editor)  # again: nothing doubled
-
+    content.forwards(apps, EDITOR)
+    content.forwards(apps, EDITOR)  # again: nothing doubled
     assert Step.objects.count() == 73
-    assert MapRevision.current_state()[0] == before + 2
+    revised.forwards(apps, EDITOR)
+    revised.forwards(apps, EDITOR)  # again: nothing moved or doubled
+
+    assert MapRevision.current_state()[0] == before + 4
+    # Exactly the seed's steps, in the seed's places, serving the seed's tracks.
+    assert _steps_as_seeded() == seeded
+    assert _tracks_as_seeded() == served
     for skill in Skill.objects.all():
         assert skill.steps.count() >= 3
 
 
-def test_the_data_migration_keeps_a_step_staff_have_edited() -> None:
-    step = Step.objects.get(skill__slug="reading-papers", position=1)
-    Step.objects.filter(pk=step.pk).update(title="Staff's own title")
-    editor: Any = type("Editor", (), {"connection": connection})()
+def test_the_revision_keeps_a_step_staff_have_edited_and_one_they_added() -> None:
+    Step.objects.all().delete()
+    content.forwards(apps, EDITOR)
+    edited = Step.objects.get(skill__slug="reading-papers", position=3)  # the reading log
+    Step.objects.filter(pk=edited.pk).update(title="Staff's own title")
+    added = Step.objects.create(
+        skill=edited.skill,
+        position=7,
+        title="Staff's own step",
+        done_when="x",
+        kind="read",
+        hours=1,
+    )
 
-    content.forwards(apps, editor)
+    revised.forwards(apps, EDITOR)
 
-    assert Step.objects.get(pk=step.pk).title == "Staff's own title"
-    assert Step.objects.count() == 73
+    edited.refresh_from_db()
+    assert edited.title == "Staff's own title"
+    # It still moves to its new place and gets its tracks (none: it serves every track).
+    assert edited.position == 5 and edited.weekly == 4
+    added.refresh_from_db()
+    assert added.position == edited.skill.steps.count()  # after every seeded one
+    assert Step.objects.count() == SEEDED + 1
 
 
 def test_track_editors_edit_steps_inline_on_the_skill(editor: User, editor_client: Client) -> None:

@@ -153,8 +153,8 @@ SEEDED_ON = "2026-11-27"  # the fixture's date for every cell
 APP_MEANINGS = {
     "High": "strong: you do it well and unaided, one step short of what you’re hired on.",
     "Low–Med": (
-        "more than literacy: you can follow the work and hold your own in it, without doing it "
-        "yourself."
+        "more than literacy: with notes open you follow the work closely enough to hold your "
+        "own in it, without doing it yourself."
     ),
 }
 MARKS = frozenset({"cell-head", "app-reading"})
@@ -298,7 +298,7 @@ def test_a_get_of_a_track_page_makes_no_audit(anon_client: Client) -> None:
 
 
 def test_track_page_query_counts(anon_client: Client, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(10):  # the revision, then the map built from its tables
+    with django_assert_num_queries(11):  # the revision, then the map built from its tables
         anon_client.get("/tracks/research-scientist/")
     with django_assert_num_queries(1):
         anon_client.get("/tracks/interpretability/")

@@ -5,7 +5,8 @@ shared copy per distinct map, with every results page unchanged.
 The database is built as it stood before the move (migrations up to audits 0004, the seed
 fixture of that day in tests/data/, rows written through the historical models in the old
 format), then `manage.py migrate` runs on it: the later migrations, those that add content to
-the map included.
+the map included (its questions, level descriptions and steps with their tracks arrive as the
+seed has them).
 """
 
 from __future__ import annotations
@@ -154,6 +155,27 @@ for public_id, old in legacy.items():
         "own_keys": sorted(audit.snapshot),
         "has_label": "Math, heavy (proofs)" in after.content.decode(),
     }
+# The map's content arrives as the seed has it: the literacy question, the levels, the steps.
+from skillmap.models import Level, Skill, SkillLevel, Step
+seed = json.load(open("fixtures/skills_map.json"))
+seeded_steps = sorted(
+    (f["skill"][0], f["position"], f["title"], sorted(t[0] for t in f["tracks"]))
+    for f in (row["fields"] for row in seed if row["model"] == "skillmap.step"))
+out["steps_as_seeded"] = seeded_steps == sorted(
+    (st.skill.slug, st.position, st.title, sorted(t.slug for t in st.tracks.all()))
+    for st in Step.objects.select_related("skill").prefetch_related("tracks"))
+seeded_levels = sorted(
+    (f["skill"][0], f["rating"], f["description"])
+    for f in (row["fields"] for row in seed if row["model"] == "skillmap.skilllevel"))
+out["levels_as_seeded"] = seeded_levels == sorted(
+    SkillLevel.objects.values_list("skill__slug", "rating", "description"))
+out["literacy"] = list(Skill.objects.filter(added=True, slug="ai-literacy").values_list(
+    "bucket__slug", flat=True))
+out["low_med_target"] = Level.objects.get(slug="low-med").target
+out["measured_by"] = {
+    f"{r.track.slug}/{r.bucket.slug}": sorted(r.measured_by.values_list("slug", flat=True))
+    for r in Requirement.objects.select_related("track", "bucket")
+    if r.track.slug == "policy-and-governance" or r.bucket.slug == "technical"}
 out["snapshots"] = MapSnapshot.objects.count()
 out["edit"] = Requirement.objects.get(
     track__slug="research-scientist", bucket__slug="domain").label
@@ -197,5 +219,16 @@ def test_an_existing_database_upgrades_in_place(tmp_path: Path) -> None:
     assert result["open"] == [[result["open"][0][0], True, 1]]
     assert result["content_types"] == ["skillmap", "skillmap"]
     assert result["editors"] == ["skillmap"]
+    # The content added since arrives in place, as the seed has it.
+    assert result["steps_as_seeded"] and result["levels_as_seeded"]
+    assert result["literacy"] == ["technical"]
+    assert result["low_med_target"] == 3
+    literacy = {"policy-and-governance/technical", "field-building-and-comms/technical"}
+    for cell, slugs in result["measured_by"].items():
+        if cell in literacy:
+            assert slugs == ["ai-literacy"], cell
+        elif cell.endswith("/technical"):
+            assert slugs == ["deep-learning-and-transformers", "python-and-pytorch"], cell
+    assert result["measured_by"]["policy-and-governance/research"] == ["experiments-and-rigour"]
     assert "skillmap_track" in result["tables"]
     assert "audits_track" not in result["tables"]
