@@ -397,7 +397,7 @@ def test_deleting_a_level_in_use_from_the_list_is_refused(editor_client: Client)
 
 # A change page's queries: the session, the user and permissions, the row, its inlines and
 # their choices (pinned so a new field or inline that queries per row is noticed).
-QUERIES = {"skill": 13, "track": 38}
+QUERIES = {"skill": 27, "track": 38}
 
 
 def _textarea(html: str, name: str) -> str:
@@ -540,7 +540,9 @@ def test_a_new_slug_on_an_inline_skill_warns_too(editor_client: Client) -> None:
     assert Skill.objects.filter(slug="papers").exists()
 
 
-@pytest.mark.parametrize("model", ["track", "bucket", "skill", "level", "requirement", "passage"])
+@pytest.mark.parametrize(
+    "model", ["track", "bucket", "skill", "level", "requirement", "passage", "step"]
+)
 def test_every_map_edit_page_says_completed_audits_keep_their_map(
     editor_client: Client, model: str
 ) -> None:

@@ -196,7 +196,7 @@ def test_history_says_how_far_each_open_audit_has_got(
     assert [row[2] for row in rows] == [
         "In progress" + "7 of 7 rated",
         "In progress" + "2 of 7 rated",
-        "In progress" + "1 of 8 rated",
+        "In progress" + "1 of 9 rated",
     ]
 
 

@@ -26,13 +26,13 @@ def test_the_start_page_gives_each_tracks_count(anon_client: Client) -> None:
     page = parse(anon_client.get("/audits/new/").content)
     options = [o.text() for o in page.find("select").find_all("option")]
     assert options == [
-        "Research Scientist (7 questions, 4 more optional)",
-        "Research Engineer (7 questions, 4 more optional)",
-        "Interpretability (7 questions, 4 more optional)",
-        "Alignment and AI Safety (8 questions, 3 more optional)",
-        "Policy and Governance (8 questions, 3 more optional)",
-        "Applied and Product ML (8 questions, 3 more optional)",
-        "Field-building and Comms (8 questions, 3 more optional)",
+        "Research Scientist (7 questions, 5 more optional)",
+        "Research Engineer (7 questions, 5 more optional)",
+        "Interpretability (7 questions, 5 more optional)",
+        "Alignment and AI Safety (8 questions, 4 more optional)",
+        "Policy and Governance (9 questions, 3 more optional)",
+        "Applied and Product ML (8 questions, 4 more optional)",
+        "Field-building and Comms (9 questions, 3 more optional)",
     ]
     assert "skills and see" not in page.text()  # the one count for every track, gone
 
@@ -81,5 +81,5 @@ def test_a_live_change_of_target_brings_the_new_count(anon_client: Client) -> No
     html = response.content.decode()
     assert '<div class="questions" id="questions" data-hx-swap-oob="innerHTML">' in html
     assert (
-        '<p class="question-count">For Policy and Governance: 8 questions, 3 more optional.</p>'
+        '<p class="question-count">For Policy and Governance: 9 questions, 3 more optional.</p>'
     ) in html
