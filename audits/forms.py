@@ -223,6 +223,15 @@ def scale_points(skill_map: values.SkillMap) -> list[dict[str, Any]]:
 
 
 class ShareLinkForm(forms.Form):
+    # Both link forms sit on one page: the prefix keeps their ids and names apart.
+    prefix = "share"
+
+    label = forms.CharField(
+        label="A name for this link",
+        max_length=80,
+        required=False,
+        help_text="Optional. Only you see it, in your list, e.g. “for my mentor”.",
+    )
     days = forms.TypedChoiceField(
         label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
     )
@@ -232,17 +241,25 @@ class ShareLinkForm(forms.Form):
 
 
 class RatingRequestForm(forms.Form):
+    prefix = "rate"
+
     label = forms.CharField(
         label="Who is it for?",
         max_length=80,
         help_text="Only you see this, e.g. “my manager”.",
+    )
+    from_name = forms.CharField(
+        label="Your name, as they will see it",
+        max_length=80,
+        required=False,
+        help_text="Optional: without it they see no name.",
     )
     note_to_rater = forms.CharField(
         label="A note to them",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Shown at the top of their form.",
+        help_text="Optional, shown atop their form. Sign it: say who is asking.",
     )
     days = forms.TypedChoiceField(
         label="Expires after", choices=Expiry.choices, coerce=int, initial=Expiry.MONTH
@@ -266,6 +283,12 @@ class OutsideRatingsForm(RatingsForm):
             if cleaned.get(name) in (None, "") and name not in self.errors:
                 self.add_error(name, "Rate this from 1 to 5.")
         return cleaned
+
+    def unrated(self) -> list[Skill]:
+        """The questions a refused post left without a valid rating, in form order."""
+        if not self.is_bound:
+            return []
+        return [s for s in self.skill_map.skills if RATING_PREFIX + s.slug in self.errors]
 
     def answers(self) -> tuple[dict[str, int], dict[str, str]]:
         """({skill slug: rating}, {skill slug: comment}) for every question."""

@@ -416,6 +416,11 @@ class ShareLink(Link):
     """A read-only view of one completed audit's results, for whoever holds the token."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Who it is for, in the owner's words, to tell links apart; never shown on it.",
+    )
     include_notes = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
@@ -461,6 +466,11 @@ class RatingRequest(Link):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="rating_requests")
     label = models.CharField(
         max_length=80, help_text="Who it is for, in the owner's words; never shown to the rater."
+    )
+    from_name = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The name the rater is shown as the one asking; blank shows none.",
     )
     note_to_rater = models.CharField(max_length=500, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -23,7 +23,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -67,8 +69,9 @@ def _for_link_holders(response: HttpResponse, *, has_forms: bool = False) -> Htt
 
 
 def _dead_link(request: HttpRequest) -> HttpResponse:
-    """The one answer for a token that opens nothing: revoked, expired, unknown or malformed."""
-    return _for_link_holders(render(request, "404.html", status=404))
+    """The one answer for a token that opens nothing: revoked, expired, unknown or malformed.
+    Its words fit the likeliest cause (a link that was real) without telling the causes apart."""
+    return _for_link_holders(render(request, "audits/link_closed.html", status=404))
 
 
 # --- The owner's sharing page ---------------------------------------------------------------
@@ -85,8 +88,9 @@ class LinkKind:
     form_name: str  # the page's name for the form
     new_name: str  # the page's name for a new link (and, with "_url", its address)
     opens: str  # the URL name a token of this kind opens
-    revoked: str  # said after a revoke without htmx
+    revoked: str  # said after a revoke, with {name} for the link's
     full: str  # said when an audit has as many live links of this kind as it may
+    anchor: str  # the id of the page's section for this kind
 
 
 KINDS = {
@@ -97,8 +101,12 @@ KINDS = {
         form_name="share_form",
         new_name="new_link",
         opens="audits:shared",
-        revoked="That share link no longer opens anything.",
+        revoked=(
+            "The share link {name} is revoked. Anyone who opens it now reads that it has"
+            " expired or was withdrawn."
+        ),
         full="live share links, the most one audit can have: revoke one, then try again.",
+        anchor="share-links",
     ),
     "rate_me": LinkKind(
         model=RatingRequest,
@@ -107,13 +115,23 @@ KINDS = {
         form_name="request_form",
         new_name="new_request",
         opens="audits:rate_me",
-        revoked="That rate-me link no longer opens anything.",
+        revoked=(
+            "The rate-me link {name} is withdrawn. Anyone who opens it now reads that it has"
+            " expired or was withdrawn."
+        ),
         full=(
             "live unanswered rate-me links, the most one audit can have: withdraw one, then try"
             " again."
         ),
+        anchor="rate-requests",
     ),
 }
+
+
+def link_name(link: ShareLink | RatingRequest) -> str:
+    """How the page names one link: its owner's label, if any, and when it was made."""
+    made = f"made {date_format(timezone.localtime(link.created_at), 'j M Y H:i')}"
+    return f"“{link.label}”, {made}" if link.label else made
 
 
 def _sharing_page(
@@ -177,15 +195,24 @@ def create_link(request: HtmxHttpRequest, public_id: UUID, kind: str) -> HttpRes
 @require_POST
 @rate_limited("save")
 def revoke_link(request: HtmxHttpRequest, public_id: UUID, link_id: int, kind: str) -> HttpResponse:
-    """Close a share link, or withdraw a rate-me link nobody has answered yet."""
+    """Close a share link, or withdraw a rate-me link nobody has answered yet: the first post
+    asks the owner to confirm (the page again, the link named), a second with confirm=yes
+    does it and says so."""
     link_kind = KINDS[kind]
     audit = get_audit_for_visitor(request, public_id)
     links = link_kind.model.objects.filter(audit=audit).revocable()
-    get_object_or_404(links, pk=link_id).revoke()
+    link = get_object_or_404(links, pk=link_id)
+    assert isinstance(link, ShareLink | RatingRequest)
+    if request.POST.get("confirm") != "yes":
+        asking: dict[str, Any] = {f"confirm_{kind}": link, f"confirm_{kind}_name": link_name(link)}
+        return _sharing_page(request, audit, partial=link_kind.block, **asking)
+    said = link_kind.revoked.format(name=link_name(link))
+    link.revoke()
     if request.htmx:
-        return _sharing_page(request, audit, partial=link_kind.block)
-    messages.success(request, link_kind.revoked)
-    return redirect("audits:share", public_id=audit.public_id)
+        done: dict[str, Any] = {f"{kind}_done": said}
+        return _sharing_page(request, audit, partial=link_kind.block, **done)
+    messages.success(request, said)
+    return redirect(reverse("audits:share", args=[audit.public_id]) + f"#{link_kind.anchor}")
 
 
 @require_POST
@@ -254,6 +281,7 @@ def _rate_me_page(
         "form": form,
         "scale": scale_points(skill_map),
         "honest_point": taken.guide.passages.get("honest_point", ""),
+        "missing": form.unrated(),
     }
     response = render(request, "audits/rate_me.html", context, status=status)
     return _for_link_holders(response, has_forms=True)

@@ -29,7 +29,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from audits import accounts
-from audits.models import Audit
+from audits.models import Audit, RatingRequest, ShareLink
 from audits.reminders import unsubscribe_token
 from skillmap.models import Track
 from tests import browser_tools as tools
@@ -128,6 +128,11 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
     mine = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
     interp = make_audit(owner=owner, track="interpretability", ratings=ALL_FOUR, complete=True)
     scientist = make_audit(ratings=ALL_FOUR, complete=True)  # the visitor's, in the session
+    # The sharing page with a link of each kind, and what each link opens.
+    shared = ShareLink.create_for(mine, label="for my mentor", include_notes=True)[1]
+    rate_me = RatingRequest.create_for(
+        mine, label="my manager", from_name="Ana", note_to_rater="Be blunt, please. Ana"
+    )[1]
     too_many_fields = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     visits = [
         Visit("home", "/", "anon"),
@@ -156,6 +161,10 @@ def _pages(make_audit: MakeAudit, owner: User) -> tuple[list[Visit], list[Audit]
         Visit("delete-audit", f"/audits/{mine.public_id}/delete/", "owner"),
         # The six-week plan's own pages: audit again, and a reminder's unsubscribe link.
         Visit("audit-again", f"/audits/{mine.public_id}/again/", "owner"),
+        Visit("share", f"/audits/{mine.public_id}/share/", "owner"),
+        Visit("shared-results", f"/shared/{shared}/", "anon"),
+        Visit("rate-me", f"/rate/{rate_me}/", "anon"),
+        Visit("link-closed", f"/shared/{'x' * 43}/", "anon", 404),
         Visit("unsubscribe", f"/reminders/unsubscribe/{unsubscribe_token(mine)}/", "anon"),
         Visit("unsubscribe-bad-link", "/reminders/unsubscribe/not-a-token/", "anon", 400),
         Visit(

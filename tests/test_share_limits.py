@@ -92,7 +92,9 @@ def test_the_21st_live_share_link_is_refused_and_nothing_is_lost(
     )
 
     for headers in ({}, {"HX-Request": "true"}):
-        refused = owner_client.post(url, {"days": "7", "include_notes": "on"}, headers=headers)
+        refused = owner_client.post(
+            url, {"share-days": "7", "share-include_notes": "on"}, headers=headers
+        )
         assert refused.status_code == 409
         html = refused.content.decode()
         assert "You have 20 live share links, the most one audit can have: revoke one" in html
@@ -101,7 +103,7 @@ def test_the_21st_live_share_link_is_refused_and_nothing_is_lost(
     assert ShareLink.objects.live().filter(audit=completed).count() == LIVE_LINKS_PER_AUDIT
 
     ShareLink.objects.live().filter(audit=completed).first().revoke()  # type: ignore[union-attr]
-    assert owner_client.post(url, {"days": "7"}).status_code == 201
+    assert owner_client.post(url, {"share-days": "7"}).status_code == 201
 
 
 def test_the_21st_unanswered_rate_me_link_is_refused_and_nothing_is_lost(
@@ -113,7 +115,7 @@ def test_the_21st_unanswered_rate_me_link_is_refused_and_nothing_is_lost(
     answered, _ = RatingRequest.create_for(completed, label="answered")
     RatingRequest.objects.filter(pk=answered.pk).update(used_at=timezone.now())
 
-    data = {"label": "my mentor", "note_to_rater": "Be frank, please.", "days": "90"}
+    data = {"rate-label": "my mentor", "rate-note_to_rater": "Be frank, please.", "rate-days": "90"}
     refused = owner_client.post(url, data)
 
     assert refused.status_code == 409

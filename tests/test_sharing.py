@@ -85,9 +85,10 @@ def done(owner: User, make_audit: MakeAudit) -> Audit:
 
 def share_token(client: Client, audit: Audit, **data: str) -> str:
     url = reverse("audits:share_create", args=[audit.public_id])
-    response = client.post(url, {"days": "30", **data})
+    fields = {"days": "30", **data}
+    response = client.post(url, {f"share-{name}": value for name, value in fields.items()})
     assert response.status_code == 201, response.content.decode()[:2000]
-    found = re.search(r'value="http://testserver/shared/([^/"]+)/"', response.content.decode())
+    found = re.search(r">http://testserver/shared/([^/<]+)/</textarea>", response.content.decode())
     assert found
     return found.group(1)
 
@@ -95,10 +96,10 @@ def share_token(client: Client, audit: Audit, **data: str) -> str:
 def rate_token(client: Client, audit: Audit, label: str = "my manager", **data: str) -> str:
     response = client.post(
         reverse("audits:rate_me_create", args=[audit.public_id]),
-        {"label": label, "days": "30", **data},
+        {f"rate-{name}": value for name, value in {"label": label, "days": "30", **data}.items()},
     )
     assert response.status_code == 201, response.content.decode()[:2000]
-    found = re.search(r'value="http://testserver/rate/([^/"]+)/"', response.content.decode())
+    found = re.search(r">http://testserver/rate/([^/<]+)/</textarea>", response.content.decode())
     assert found
     return found.group(1)
 
@@ -164,7 +165,7 @@ def test_a_share_link_expires_after_7_30_or_90_days(
     owner_client: Client, done: Audit, days: str, expected: int | None
 ) -> None:
     url = reverse("audits:share_create", args=[done.public_id])
-    response = owner_client.post(url, {"days": days} if days else {})
+    response = owner_client.post(url, {"share-days": days} if days else {})
     if expected is None:  # the form always sends a choice; none is a bad request
         assert response.status_code == 400
         assert not ShareLink.objects.exists()
@@ -184,7 +185,7 @@ def test_any_other_expiry_is_refused_and_stores_nothing(
     owner_client: Client, done: Audit, days: str
 ) -> None:
     response = owner_client.post(
-        reverse("audits:share_create", args=[done.public_id]), {"days": days}
+        reverse("audits:share_create", args=[done.public_id]), {"share-days": days}
     )
     assert response.status_code == 400
     assert not ShareLink.objects.exists()
@@ -206,14 +207,20 @@ def test_the_owner_lists_live_links_with_expiry_and_last_opened_and_revokes(
     html = page.content.decode()
     assert page.status_code == 200
     assert_for_link_holders(page, "same-origin")
-    rows = re.findall(r"<tr>\s*<th scope=\"row\"><time.*?</tr>", html, re.S)
+    section = html[html.index('id="share-links"') : html.index('id="rate-requests"')]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", section, re.S)
     assert len(rows) == 2  # the expired link is not live
+    assert "Last fetched" in section and "Last opened" not in section
     opened_link = ShareLink.objects.get(last_opened_at__isnull=False)
     assert f"{timezone.localtime(opened_link.expires_at):%-d %b %Y}" in html
     assert html.count(">never<") == 1
 
     revoke = reverse("audits:share_revoke", args=[done.public_id, opened_link.pk])
-    response = owner_client.post(revoke)
+    asked = owner_client.post(revoke)  # the first post only asks
+    assert asked.status_code == 200
+    assert 'id="confirm-share"' in asked.content.decode()
+    assert anon_client.get(shared_url(opened)).status_code == 200
+    response = owner_client.post(revoke, {"confirm": "yes"})
     assert response.status_code == 302
     assert anon_client.get(shared_url(opened)).status_code == 404
     opened_link.refresh_from_db()
@@ -226,7 +233,9 @@ def test_revoking_with_htmx_answers_with_the_links_section_only(
     share_token(owner_client, done)
     link = ShareLink.objects.get()
     response = owner_client.post(
-        reverse("audits:share_revoke", args=[done.public_id, link.pk]), headers=HX
+        reverse("audits:share_revoke", args=[done.public_id, link.pk]),
+        {"confirm": "yes"},
+        headers=HX,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -240,11 +249,11 @@ def test_making_links_with_htmx_answers_with_fragments_under_4_kb(
     owner_client: Client, done: Audit
 ) -> None:
     made = owner_client.post(
-        reverse("audits:share_create", args=[done.public_id]), {"days": "30"}, headers=HX
+        reverse("audits:share_create", args=[done.public_id]), {"share-days": "30"}, headers=HX
     )
     asked = owner_client.post(
         reverse("audits:rate_me_create", args=[done.public_id]),
-        {"label": "my manager", "days": "30", "note_to_rater": "Be blunt."},
+        {"rate-label": "my manager", "rate-days": "30", "rate-note_to_rater": "Be blunt."},
         headers=HX,
     )
     for response, section in ((made, "share-links"), (asked, "rate-requests")):
@@ -273,9 +282,12 @@ def test_an_open_audit_cannot_be_shared_yet(
     audit = make_audit(owner=owner, ratings={"reading-papers": 3})
     for response in (
         owner_client.get(reverse("audits:share", args=[audit.public_id])),
-        owner_client.post(reverse("audits:share_create", args=[audit.public_id]), {"days": "30"}),
         owner_client.post(
-            reverse("audits:rate_me_create", args=[audit.public_id]), {"label": "x", "days": "30"}
+            reverse("audits:share_create", args=[audit.public_id]), {"share-days": "30"}
+        ),
+        owner_client.post(
+            reverse("audits:rate_me_create", args=[audit.public_id]),
+            {"rate-label": "x", "rate-days": "30"},
         ),
     ):
         assert response.status_code == 302
@@ -527,7 +539,7 @@ def test_bad_input_is_a_clear_400_and_stores_nothing(
     response = anon_client.post(rate_url(token), data)
     assert response.status_code == 400
     assert_for_link_holders(response, "same-origin")
-    assert "Nothing was saved" in response.content.decode()
+    assert "Nothing was sent" in response.content.decode()
     assert not OutsideView.objects.exists()
     assert RatingRequest.objects.get().used_at is None
     # The link still works for a good answer.
@@ -680,7 +692,9 @@ def test_the_owner_withdraws_an_unanswered_rate_me_link(
     token = rate_token(owner_client, done)
     request = RatingRequest.objects.get()
     response = owner_client.post(
-        reverse("audits:rate_me_withdraw", args=[done.public_id, request.pk]), headers=HX
+        reverse("audits:rate_me_withdraw", args=[done.public_id, request.pk]),
+        {"confirm": "yes"},
+        headers=HX,
     )
     assert response.status_code == 200 and len(response.content) <= 4 * KB
     assert anon_client.get(rate_url(token)).status_code == 404
@@ -773,7 +787,9 @@ def test_making_links_and_sending_outside_ratings_are_rate_limited(
 ) -> None:
     share_token(owner_client, done)
     rate_token(owner_client, done)
-    over = owner_client.post(reverse("audits:share_create", args=[done.public_id]), {"days": "30"})
+    over = owner_client.post(
+        reverse("audits:share_create", args=[done.public_id]), {"share-days": "30"}
+    )
     assert over.status_code == 429
     assert ShareLink.objects.count() == 1 and RatingRequest.objects.count() == 1
 
@@ -894,10 +910,10 @@ AUDIT_CALLS = [
     Call("delete", "get", 200),
     Call("delete", "post", 302),
     Call("share", "get", 200),
-    Call("share_create", "post", 201, data={"days": "30"}),
-    Call("share_revoke", "post", 302, item="link"),
-    Call("rate_me_create", "post", 201, data={"label": "intruder", "days": "30"}),
-    Call("rate_me_withdraw", "post", 302, item="request"),
+    Call("share_create", "post", 201, data={"share-days": "30"}),
+    Call("share_revoke", "post", 302, data={"confirm": "yes"}, item="link"),
+    Call("rate_me_create", "post", 201, data={"rate-label": "intruder", "rate-days": "30"}),
+    Call("rate_me_withdraw", "post", 302, data={"confirm": "yes"}, item="request"),
     Call("outside_delete", "post", 302, item="view"),
 ]
 
