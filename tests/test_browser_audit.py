@@ -225,7 +225,7 @@ def test_changing_the_target_swaps_the_panel_in_place(js_page: Watched) -> None:
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url == url, timeout=20_000
     ) as changed:
-        page.get_by_label("Target track").select_option(label="Research Engineer")
+        page.get_by_label("Target track", exact=True).select_option(label="Research Engineer")
     assert changed.value.status == 200
     assert changed.value.request.headers.get("hx-request") == "true"
     expect(heading).to_have_text("Against Research Engineer")
@@ -261,7 +261,7 @@ def test_without_javascript_saving_and_changing_the_target_keep_every_rating(
     rest = dict(list(SCIENTIST_RATINGS.items())[2:4])
     for slug, value in rest.items():
         choice_label(page, slug, value).click()
-    page.get_by_label("Target track").select_option(label="Research Engineer")
+    page.get_by_label("Target track", exact=True).select_option(label="Research Engineer")
     page.get_by_role("button", name="Change target").click()
     expect(page).to_have_url(url)
     expect(page.locator(".messages")).to_contain_text(
