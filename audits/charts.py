@@ -47,6 +47,9 @@ def results_chart(assessment: scoring.Assessment) -> dict[str, Any]:
 
 
 LABEL_GAP = 15  # the progress chart's line labels: at least a line of 13px text apart
+# Buckets with the same scores would draw one line over another: each line sits this far from
+# its neighbour (a small fraction of one point: 40px), so every line stays in sight.
+SERIES_GAP = 3.0
 
 
 def _spread(ys: list[float], low: float, high: float) -> list[float]:
@@ -67,7 +70,8 @@ def _spread(ys: list[float], low: float, high: float) -> list[float]:
 
 
 def progress_chart(completed: list[Audit], buckets: tuple[values.Bucket, ...]) -> dict[str, Any]:
-    """A line per bucket across completed audits; lines differ by dash and marker, not colour.
+    """A line per bucket across completed audits; lines differ by colour, dash and marker (the
+    page's key shows each), and are drawn a little apart where their scores are the same.
 
     Each line is labelled at its last point, the labels spread so they never print over each
     other; audits completed on the same day are told apart by the time under the date."""
@@ -80,11 +84,13 @@ def progress_chart(completed: list[Audit], buckets: tuple[values.Bucket, ...]) -
 
     lines: list[dict[str, Any]] = []
     for index, bucket in enumerate(buckets):
+        apart = (index - (len(buckets) - 1) / 2) * SERIES_GAP
         points = []
         for i, audit in enumerate(completed):
             score = (audit.summary or {}).get("buckets", {}).get(bucket.slug)
             if score is not None:
-                points.append({"x": round(left + i * step, 1), "y": y(score), "score": score})
+                point_y = round(y(score) + apart, 1)
+                points.append({"x": round(left + i * step, 1), "y": point_y, "score": score})
         lines.append(
             {
                 "bucket": bucket,

@@ -35,6 +35,24 @@ RATING_PREFIX = "rating-"
 NOTE_PREFIX = "note-"
 
 
+@dataclasses.dataclass(frozen=True)
+class QuestionCount:
+    """How many questions a track's form asks, and how many more it offers as optional (they
+    measure only other tracks): the one wording of it, on the start page and on the form."""
+
+    asked: int
+    optional: int
+
+    def __str__(self) -> str:
+        text = f"{self.asked} question{'' if self.asked == 1 else 's'}"
+        return f"{text}, {self.optional} more optional" if self.optional else text
+
+
+def question_count(skill_map: values.SkillMap, track: Track) -> QuestionCount:
+    asked = len(skill_map.questions_for(track))
+    return QuestionCount(asked=asked, optional=len(skill_map.skills) - asked)
+
+
 class TrackChoiceForm(forms.Form):
     track = forms.ChoiceField(
         label="Target track",
@@ -44,11 +62,17 @@ class TrackChoiceForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, skill_map: values.SkillMap, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, skill_map: values.SkillMap, with_counts: bool = False, **kwargs: Any
+    ) -> None:
+        """`with_counts`: each track's name says how many questions its form asks."""
         super().__init__(*args, **kwargs)
         field = self.fields["track"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(t.slug, t.name) for t in skill_map.tracks]
+        field.choices = [
+            (t.slug, f"{t.name} ({question_count(skill_map, t)})" if with_counts else t.name)
+            for t in skill_map.tracks
+        ]
         self.skill_map = skill_map
 
     def chosen(self) -> values.Track:

@@ -151,6 +151,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if audit is None:
         return render(request, "audits/unsubscribe.html", {"bad": True}, status=400)
     if request.method == "POST":
-        reminders.turn_off_for_owner(audit)
-        return render(request, "audits/unsubscribe.html", {"done": True})
+        turned_off = reminders.turn_off_for_owner(audit)
+        return render(request, "audits/unsubscribe.html", {"done": True, "was_off": not turned_off})
+    if not reminders.any_on_for_owner(audit):
+        return render(request, "audits/unsubscribe.html", {"done": True, "was_off": True})
     return render(request, "audits/unsubscribe.html", {"token": token})

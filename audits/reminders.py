@@ -96,6 +96,11 @@ def audit_for_token(token: str) -> Audit | None:
     return Audit.objects.filter(public_id=public_id, owner__isnull=False).first()
 
 
+def any_on_for_owner(audit: Audit) -> bool:
+    """Whether any audit of this audit's owner still has its reminder on."""
+    return Audit.objects.filter(owner_id=audit.owner_id, remind=True).exists()
+
+
 def turn_off_for_owner(audit: Audit) -> int:
     """Unsubscribe: reminders off for every audit of this audit's owner."""
     return Audit.objects.filter(owner_id=audit.owner_id, remind=True).update(remind=False)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -38,7 +39,7 @@ from audits.accounts import (
     visitor_key,
 )
 from audits.context_processors import ThisBrowser
-from audits.forms import RatingsForm, TrackChoiceForm, scale_points
+from audits.forms import RatingsForm, TrackChoiceForm, question_count, scale_points
 from audits.models import (
     Audit,
     AuditClosed,
@@ -107,7 +108,7 @@ def new_audit(request: HttpRequest) -> HttpResponse:
     guide = current_guide()
     status = 200
     if request.method == "POST":
-        form = TrackChoiceForm(request.POST, skill_map=guide.map)
+        form = TrackChoiceForm(request.POST, skill_map=guide.map, with_counts=True)
         if form.is_valid():
             open_audit = ThisBrowser(request).open_audit
             choice = request.POST.get("choice")
@@ -123,7 +124,9 @@ def new_audit(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         asked = request.GET.get("track")
-        form = TrackChoiceForm({"track": asked} if asked else None, skill_map=guide.map)
+        form = TrackChoiceForm(
+            {"track": asked} if asked else None, skill_map=guide.map, with_counts=True
+        )
         if asked and not form.is_valid():
             status = 400
     chosen = request.method != "POST" and bool(request.GET.get("track")) and status == 200
@@ -188,6 +191,7 @@ def _form_page(
             "sections": sections,
             "optional_open": any(fs["skill"].slug in ratings for fs in sections["optional"]),
             "track_form": TrackChoiceForm(initial={"track": target.slug}, skill_map=guide.map),
+            "count": question_count(guide.map, target),
             "scale": scale_points(guide.map),
         }
     template = "audits/audit.html#panel" if partial else "audits/audit.html"
@@ -436,8 +440,28 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     audits = Audit.objects.listing(request.user).order_by("-created_at", "-id")
     page = Paginator(audits, 20).get_page(request.GET.get("page"))
     done = set(StepDone.objects.of_owner(request.user).values_list("step_id", flat=True))
-    rows = [_history_row(a, done) for a in page.object_list]
+    rated = _rated_so_far([a for a in page.object_list if a.completed_at is None])
+    rows = [_history_row(a, done, rated.get(a.pk, "")) for a in page.object_list]
     return render(request, "audits/history.html", {"page": page, "rows": rows})
+
+
+def _rated_so_far(open_audits: list[Audit]) -> dict[int, str]:
+    """ "3 of 8 rated" for each open audit: its target's questions on today's map, as its form
+    counts them. One query for all their ratings (and the map's revision), none without any."""
+    if not open_audits:
+        return {}
+    skill_map = current_guide().map
+    rated: dict[int, set[str]] = {}
+    ratings = Rating.objects.filter(audit__in=open_audits).values_list("audit_id", "skill__slug")
+    for audit_id, slug in ratings:
+        rated.setdefault(audit_id, set()).add(slug)
+    counts = {}
+    for audit in open_audits:
+        target = skill_map.track(audit.track.slug)
+        if target is not None:
+            asked = {s.slug for s in skill_map.questions_for(target)}
+            counts[audit.pk] = f"{len(asked & rated.get(audit.pk, set()))} of {len(asked)} rated"
+    return counts
 
 
 def _when(moment: datetime) -> tuple[str, str]:
@@ -445,8 +469,9 @@ def _when(moment: datetime) -> tuple[str, str]:
     return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y}"
 
 
-def _history_row(audit: Audit, steps_done: set[int]) -> dict[str, Any]:
-    """One row, ready to print: the page's loop stays flat (dates and links made once here)."""
+def _history_row(audit: Audit, steps_done: set[int], rated: str = "") -> dict[str, Any]:
+    """One row, ready to print: the page's loop stays flat (dates and links made once here).
+    `rated`: how far an open audit has got ("3 of 8 rated")."""
     started_iso, started = _when(audit.created_at)
     done = _when(audit.completed_at) if audit.completed_at else None
     ids = [audit.public_id]
@@ -457,6 +482,7 @@ def _history_row(audit: Audit, steps_done: set[int]) -> dict[str, Any]:
         "completed": done,
         "headline": (audit.summary or {}).get("headline", ""),
         "steps": _steps_done(audit, steps_done),
+        "rated": rated,
         "open_url": reverse("audits:results", args=ids) if done else audit.get_absolute_url(),
         "open_text": "Results" if done else "Continue",
         "open_hint": f" of the {audit.track.name} audit from {started}"
@@ -496,6 +522,36 @@ def _change(before: float | None, after: float | None) -> dict[str, Any]:
         "size": abs(delta),
         "direction": direction,
     }
+
+
+def _named_moves(moves: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{name} {int(move):+d}" for name, move in moves)
+
+
+def _moved_summary(worked_on: list[Any], skills: list[dict[str, Any]]) -> str:
+    """One plain sentence: whether the skills worked on (steps ticked done in the earlier
+    audit's plan) moved; with none ticked, which skills moved at all."""
+    if worked_on:
+        moves = [(r.skill.name, r.move) for r in worked_on if r.move is not None]
+        up = [(name, move) for name, move in moves if move > 0]
+        flat = [name for name, move in moves if move <= 0]
+        count = len(worked_on)
+        said = f"You did steps for {count} skill{pluralize(count)}"
+        if not up:
+            names = ", ".join(r.skill.name for r in worked_on)
+            verdict = "it did not move up" if count == 1 else "none of them moved up"
+            return f"{said} ({names}): {verdict}."
+        if not flat:
+            return f"{said}: {'it' if count == 1 else 'all'} moved up ({_named_moves(up)})."
+        return f"{said}: {_named_moves(up)} moved up; {', '.join(flat)} did not."
+    moved = [(r["skill"].name, r["delta"]) for r in skills if r["delta"]]
+    up = [(name, delta) for name, delta in moved if delta > 0]
+    down = [(name, delta) for name, delta in moved if delta < 0]
+    if not moved:
+        return "No step was ticked done, and no skill's rating moved."
+    parts = [f"up: {_named_moves(up)}"] if up else []
+    parts += [f"down: {_named_moves(down)}"] if down else []
+    return "No step was ticked done; ratings that moved " + "; ".join(parts) + "."
 
 
 @login_required
@@ -543,7 +599,8 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": skills,
             "buckets": buckets,
             "chart": charts.progress_chart(completed, skill_map.buckets),
-            "plan_moves": steps_and_moves(earlier, later, before, after),
+            "plan_moves": (plan_moves := steps_and_moves(earlier, later, before, after)),
+            "moved": _moved_summary(plan_moves["rows"], skills),
         }
     )
     if (later_assessment := after.assessment()) is not None:  # the later audit's outside views

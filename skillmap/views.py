@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -44,17 +44,27 @@ def _map_etag(request: HttpRequest, **kwargs: Any) -> str | None:
 
 
 def map_page(
-    view: Callable[..., tuple[str, dict[str, Any]]],
+    view: Callable[..., tuple[str, dict[str, Any]]], *, with_form: bool = False
 ) -> Callable[..., HttpResponse]:
     """A page that depends only on the map: the same for every anonymous visitor, so it
     carries no per-visitor token, is rendered once per map content in each process, and is
-    revalidated by its ETag (a 304 while the map is unchanged)."""
+    revalidated by its ETag (a 304 while the map is unchanged).
 
-    @etag(_map_etag)
+    A page `with_form` posts with a visitor's own CSRF token, so it is drawn for each visitor
+    and never shared; its map part still comes from the map's cache ({% cache %} fragments).
+    """
+
+    def shared(request: HttpRequest) -> bool:
+        return not with_form and _shared(request)
+
+    def page_etag(request: HttpRequest, **kwargs: Any) -> str | None:
+        return None if with_form else _map_etag(request)
+
+    @etag(page_etag)
     def page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         guide = _guide(request)
         template, context = view(request, guide, **kwargs)
-        if not _shared(request):
+        if not shared(request):
             return render(request, template, context)
         html = caches["map"].get_or_set(
             f"page:{guide.digest}:{request.path}",
@@ -65,9 +75,9 @@ def map_page(
     @require_safe
     @wraps(view)
     def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        shared = _shared(request)
+        is_shared = shared(request)
         response = page(request, **kwargs)  # a 200, or the 304 the ETag allows
-        if shared:
+        if is_shared:
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         else:
             patch_cache_control(response, private=True, no_cache=True)
@@ -81,7 +91,8 @@ def home(request: HttpRequest, guide: Guide) -> tuple[str, dict[str, Any]]:
     return "skillmap/home.html", {"guide": guide, "map": guide.map}
 
 
-@map_page
+# Its "Audit yourself" button posts to the start view, which needs the visitor's CSRF token.
+@partial(map_page, with_form=True)
 def track(request: HttpRequest, guide: Guide, slug: str) -> tuple[str, dict[str, Any]]:
     chosen = guide.map.track(slug)
     if chosen is None:

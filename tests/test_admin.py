@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -388,3 +390,179 @@ def test_deleting_a_level_in_use_from_the_list_is_refused(editor_client: Client)
     )
     assert _counts() == before
     assert Level.objects.filter(slug="medium").exists()
+
+
+# --- Words an editor reads ------------------------------------------------------------------
+
+
+# A change page's queries: the session, the user and permissions, the row, its inlines and
+# their choices (pinned so a new field or inline that queries per row is noticed).
+QUERIES = {"skill": 27, "track": 38}
+
+
+def _textarea(html: str, name: str) -> str:
+    """The opening tag of the text area for this field (fails if the field is not one)."""
+    match = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>', html)
+    assert match, f"{name} is not a text area"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("skill", ["question", "levels-0-description"]),
+        ("track", ["requirements-0-assumption", "requirements-0-rationale"]),
+        ("level", ["meaning", "app_meaning"]),
+        ("bucket", ["description", "skills-0-question"]),
+        ("passage", ["body"]),
+        ("requirement", ["assumption", "rationale"]),
+    ],
+)
+def test_long_text_is_edited_in_wide_text_areas(
+    editor_client: Client, url: str, fields: list[str]
+) -> None:
+    model = apps.get_model("skillmap", url)
+    obj = model.objects.order_by("pk").first()
+    html = editor_client.get(f"/admin/skillmap/{url}/{obj.pk}/change/").content.decode()
+    for name in fields:
+        # The admin's own class for a text area as wide as its form column.
+        assert 'class="vLargeTextField"' in _textarea(html, name)
+
+
+def _help(html: str, field_id: str) -> str:
+    match = re.search(
+        rf'<div class="help"[^>]*id="{re.escape(field_id)}_helptext"[^>]*>(.*?)</div>', html, re.S
+    )
+    assert match, f"no help for {field_id}"
+    return " ".join(re.sub(r"<[^>]+>", "", match.group(1)).split())
+
+
+def test_help_says_where_each_text_shows_on_the_site(editor_client: Client) -> None:
+    cell = requirement("research-scientist", "research")
+    html = editor_client.get(f"/admin/skillmap/requirement/{cell.pk}/change/").content.decode()
+    assert "Shown publicly on the track's page, under “What that means”" in _help(
+        html, "id_rationale"
+    )
+    assert "Shown publicly on the track's page" in _help(html, "id_assumption")
+
+    skill = Skill.objects.get(slug="reading-papers")
+    html = editor_client.get(f"/admin/skillmap/skill/{skill.pk}/change/").content.decode()
+    assert "on the audit form and on the rate-me form" in _help(html, "id_question")
+    assert "shown beside the number on the audit form" in _help(html, "id_levels-0-description")
+
+    level = Level.objects.get(slug="low-med")
+    html = editor_client.get(f"/admin/skillmap/level/{level.pk}/change/").content.decode()
+    assert "“How to read this table”" in _help(html, "id_meaning")
+    assert "marked as the app's words" in _help(html, "id_app_meaning")
+
+    bucket = Bucket.objects.get(slug="domain")
+    html = editor_client.get(f"/admin/skillmap/bucket/{bucket.pk}/change/").content.decode()
+    assert "on the home page (“The four buckets”)" in _help(html, "id_description")
+
+
+@pytest.mark.parametrize(
+    ("slug", "place"),
+    [
+        ("tagline", "the home page, under its heading"),
+        ("big_idea", "the home page, under “The big idea”"),
+        ("how_to_read", "the home page, under “How to read this table”"),
+        ("honest_baseline", "the audit form, under its heading"),
+        ("honest_point", "the audit form, under its heading; quoted after the six-week plan"),
+    ],
+)
+def test_each_passage_says_where_it_shows_and_keeps_its_slug(
+    editor_client: Client, slug: str, place: str
+) -> None:
+    passage = Passage.objects.get(slug=slug)
+    url = f"/admin/skillmap/passage/{passage.pk}/change/"
+    html = editor_client.get(url).content.decode()
+    assert _help(html, "id_body").startswith(f"The guide's words, shown on {place}")
+    assert 'name="slug"' not in html  # the pages find it by its slug: not editable
+
+    data = form_data(editor_client, url, "passage_form")
+    data["body"] = ["New words."]
+    data["slug"] = ["moved"]  # ignored: the field is read-only
+    assert editor_client.post(url, data).status_code == 302
+    passage.refresh_from_db()
+    assert (passage.slug, passage.body) == (slug, "New words.")
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "breaks"),
+    [
+        ("track", "interpretability", "(/tracks/research-engineer/): old links"),
+        ("skill", "reading-papers", "links to the question break"),
+        ("bucket", "domain", "the progress page will no longer line up"),
+        ("level", "high", "their results will say the track's requirements changed"),
+    ],
+)
+def test_slug_fields_warn_that_old_links_break(
+    editor_client: Client, model: str, slug: str, breaks: str
+) -> None:
+    obj = apps.get_model("skillmap", model).objects.get(slug=slug)
+    html = editor_client.get(f"/admin/skillmap/{model}/{obj.pk}/change/").content.decode()
+    help_text = _help(html, "id_slug")
+    assert help_text.startswith("Part of addresses and stored audits; change it only if you must.")
+    assert breaks in help_text
+
+
+def test_saving_a_new_slug_warns_and_an_unchanged_one_does_not(editor_client: Client) -> None:
+    track = Track.objects.get(slug="interpretability")
+    url = f"/admin/skillmap/track/{track.pk}/change/"
+    data = form_data(editor_client, url, "track_form")
+    response = editor_client.post(url, data, follow=True)
+    assert "The slug of" not in response.content.decode()
+
+    data["slug"] = ["interp"]
+    response = editor_client.post(url, data, follow=True)
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "The slug of “Interpretability” is now “interp” (it was “interpretability”). "
+        "The track's page address ends in it (/tracks/research-engineer/): old links and "
+        "bookmarks to the page will answer “not found”."
+    ]
+    assert Client().get("/tracks/interpretability/").status_code == 404
+
+
+def test_a_new_slug_on_an_inline_skill_warns_too(editor_client: Client) -> None:
+    bucket = Bucket.objects.get(slug="research")
+    url = f"/admin/skillmap/bucket/{bucket.pk}/change/"
+    data = form_data(editor_client, url, "bucket_form")
+    row = next(k for k, v in data.items() if k.endswith("-slug") and v == ["reading-papers"])
+    data[row] = ["papers"]
+
+    response = editor_client.post(url, data, follow=True)
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("The slug of “Reading papers” is now “papers”")
+    assert Skill.objects.filter(slug="papers").exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["track", "bucket", "skill", "level", "requirement", "passage", "step"]
+)
+def test_every_map_edit_page_says_completed_audits_keep_their_map(
+    editor_client: Client, model: str
+) -> None:
+    obj = apps.get_model("skillmap", model).objects.order_by("pk").first()
+    for url in (f"/admin/skillmap/{model}/{obj.pk}/change/", f"/admin/skillmap/{model}/add/"):
+        html = editor_client.get(url).content.decode()
+        assert (
+            "Completed audits keep the map they were scored against: their results stay as "
+            "they were"
+        ) in html, url
+
+
+@pytest.mark.parametrize(
+    ("model", "slug"), [("skill", "reading-papers"), ("track", "interpretability")]
+)
+def test_map_edit_page_query_counts(
+    editor_client: Client, model: str, slug: str, django_assert_num_queries: Any
+) -> None:
+    obj = apps.get_model("skillmap", model).objects.get(slug=slug)
+    url = f"/admin/skillmap/{model}/{obj.pk}/change/"
+    editor_client.get(url)
+    with django_assert_num_queries(QUERIES[model]):
+        assert editor_client.get(url).status_code == 200

@@ -163,16 +163,12 @@ def test_the_home_page_has_a_start_button_above_the_fold(open_page: Callable[...
     expect(page).to_have_url(re.compile(r"/audits/new/$"))
 
 
-def test_the_track_pages_button_leads_to_a_start_one_key_away(
+def test_the_track_pages_button_starts_the_audit_in_one_press(
     open_page: Callable[..., Page],
 ) -> None:
     page = open_page(DESKTOP)
     page.goto("/tracks/interpretability/")
-    page.get_by_role("link", name="Audit yourself against Interpretability").click()
-    expect(page.get_by_label("Target track", exact=True)).to_have_value("interpretability")
-    expect(page.get_by_role("button", name="Start rating")).to_be_focused()
-
-    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Audit yourself against Interpretability").click()
 
     expect(page).to_have_url(AUDIT_URL)
     expect(page.locator("#panel h2")).to_have_text("Against Interpretability")

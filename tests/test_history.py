@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import Audit, Rating
+from skillmap.guide import current_guide
 from skillmap.models import Track
 from tests.conftest import ALL_FOUR, MakeAudit, session_client_with
 
@@ -117,7 +118,7 @@ def test_history_lists_each_audit_with_its_verdict(
     # Newest first: the open one was started today.
     newest, oldest = rows
     assert newest[1] == "Research Engineer"
-    assert newest[2] == "In progress"
+    assert newest[2] == "In progress" + "1 of 7 rated"
     assert newest[3] == "—"
     assert oldest[0] == f"{done.created_at:%-d %b %Y}"
     assert oldest[1] == "Research Scientist"
@@ -171,11 +172,34 @@ def test_history_query_count_is_flat(
 ) -> None:
     make_audit(owner=owner, ratings=GAP_OF_TWO, complete=True)
     make_many(owner, count - 1)
-    with django_assert_num_queries(HISTORY_QUERIES):
+    current_guide()  # the map, as any page since the process started has built it
+    # Open audits on the page: their ratings, and the map's revision for their questions.
+    expected = HISTORY_QUERIES + (2 if count > 1 else 0)
+    with django_assert_num_queries(expected):
         response = owner_client.get("/audits/")
     assert response.status_code == 200
     assert len(tables(response.content)[0]) == 1 + min(count, 20)
     assert "Gap of 2 in Research" in response.content.decode()
+
+
+def test_history_says_how_far_each_open_audit_has_got(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    make_audit(owner=owner, track="policy-and-governance", ratings={"reading-papers": 2})
+    make_audit(
+        owner=owner, ratings={"reading-papers": 2, "python-and-pytorch": 3, "ops-and-people": 1}
+    )
+    make_audit(owner=owner, ratings=ALL_FOUR)
+
+    rows = tables(owner_client.get("/audits/").content)[0][1:]
+
+    # Newest first, the count on a line of its own. Only the target's questions count: an
+    # optional answer (ops and people, for Research Scientist) is not one of them.
+    assert [row[2] for row in rows] == [
+        "In progress" + "7 of 7 rated",
+        "In progress" + "2 of 7 rated",
+        "In progress" + "1 of 9 rated",
+    ]
 
 
 def test_history_does_not_load_snapshots(

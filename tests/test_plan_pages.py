@@ -413,6 +413,10 @@ def test_progress_says_whether_the_skills_with_most_steps_done_moved_most(
 
     assert "Steps done and what moved" in html
     assert "Yes: the skills you did the most steps for moved the most." in html
+    assert (
+        "<strong>You did steps for 2 skills: Reading papers +2 moved up; Experiments and rigour "
+        "did not.</strong>"
+    ) in html
     assert re.search(r"Reading papers</th><td>3</td><td>\+2</td>", html)
     assert re.search(r"Experiments and rigour</th><td>1</td><td>same</td>", html)
 
@@ -430,6 +434,9 @@ def test_progress_says_so_when_another_skill_moved_more(
     assert (
         "Not this time: the most steps went to Experiments and rigour; the largest move (+2) "
         "was in Reading papers."
+    ) in html
+    assert (
+        "<strong>You did steps for 1 skill (Experiments and rigour): it did not move up.</strong>"
     ) in html
 
 

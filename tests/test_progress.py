@@ -122,7 +122,8 @@ def test_progress_shows_each_skill_and_bucket_change_against_the_same_target(
 
     # The chart and its table: a row per completed audit, in the order they were completed.
     assert re.search(r'<svg[^>]*role="img"', html)
-    assert html.count('class="series series-') == 4
+    chart_svg = html[html.index('<svg class="chart progress-chart"') : html.index("</svg>")]
+    assert chart_svg.count('class="series series-') == 4
     chart = tables(response.content)[2]
     assert chart[0] == ["Completed", "Target", "Technical", "Research", "Communication", "Domain"]
     assert [row[1:4] for row in chart[1:]] == [
@@ -308,3 +309,44 @@ def test_two_audits_on_one_day_are_told_apart(
         (when, "09:05"),
         (when, "14:35"),
     ]
+
+
+def test_the_chart_has_a_key_and_lines_that_stay_apart(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    first = make_audit(owner=owner, ratings={**BEFORE, "python-and-pytorch": 3}, complete=True)
+    audit_again(owner_client, first, RESEARCH_UP)
+    html = owner_client.get("/audits/progress/").content.decode()
+
+    key = html[html.index('<ul class="chart-key"') : html.index("</ul>", html.index("chart-key"))]
+    items = re.findall(r'class="series series-(\d)"/>.*?</svg>([^<]+)</li>', key)
+    assert items == [
+        ("0", "Technical"),
+        ("1", "Research"),
+        ("2", "Communication"),
+        ("3", "Domain"),
+    ]
+    # Each line in the chart wears its key's style.
+    svg = html[html.index('<svg class="chart progress-chart"') : html.index("</svg>")]
+    lines = re.findall(r'<polyline points="([^"]+)" class="series series-(\d)"/>', svg)
+    assert [style for _, style in lines] == ["0", "1", "2", "3"]
+    # Technical and Domain were 3 in both audits: the same scores, yet not one line over another.
+    paths = {style: points for points, style in lines}
+    assert paths["0"] != paths["3"]
+    first_ys = sorted(float(points.split()[0].split(",")[1]) for points, _ in lines)
+    assert all(b - a >= 3 for a, b in zip(first_ys, first_ys[1:], strict=False))
+
+
+def test_the_page_says_plainly_whether_the_skills_worked_on_moved(
+    owner: User, owner_client: Client, make_audit: MakeAudit
+) -> None:
+    first = make_audit(owner=owner, ratings=BEFORE, complete=True)
+    audit_again(owner_client, first, RESEARCH_UP)
+    html = owner_client.get("/audits/progress/").content.decode()
+    summary = re.search(r'<p class="moved-summary"><strong>([^<]+)</strong>', html)
+    assert summary is not None
+    # No step ticked in the first audit's plan: which ratings moved, in plain words.
+    assert summary.group(1) == (
+        "No step was ticked done; ratings that moved up: Reading papers +2, "
+        "Experiments and rigour +2."
+    )

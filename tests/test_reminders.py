@@ -358,7 +358,7 @@ def test_unsubscribe_works_logged_out_and_turns_off_every_reminder_of_that_user(
     url = f"/reminders/unsubscribe/{reminders.unsubscribe_token(first)}/"
     client = Client(enforce_csrf_checks=True)  # a mail client posts with no CSRF token
 
-    with django_assert_num_queries(1):  # the audit the token names
+    with django_assert_num_queries(2):  # the audit the token names, whether any reminder is on
         page = client.get(url)
     assert page.status_code == 200 and "Stop reminder emails" in page.content.decode()
     assert Audit.objects.get(pk=first.pk).remind is True  # following the link changes nothing
@@ -369,6 +369,26 @@ def test_unsubscribe_works_logged_out_and_turns_off_every_reminder_of_that_user(
     assert done.status_code == 200 and "no more re-audit reminders" in done.content.decode()
     assert not Audit.objects.filter(pk__in=[first.pk, second.pk], remind=True).exists()
     assert Audit.objects.get(pk=someone_else.pk).remind is True
+
+
+@pytest.mark.django_db
+def test_unsubscribe_says_when_reminders_are_already_off(
+    owner: User, make_audit: MakeAudit, django_assert_num_queries: Any
+) -> None:
+    audit = reminded(owner, make_audit)
+    url = f"/reminders/unsubscribe/{reminders.unsubscribe_token(audit)}/"
+    client = Client(enforce_csrf_checks=True)
+    client.post(url)
+
+    with django_assert_num_queries(2):  # the audit the token names, whether any reminder is on
+        page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Your reminders are already off" in html
+    assert "Stop reminder emails" not in html  # no button that would do nothing
+    # A second one-click post from a mail client says the same.
+    again = client.post(url).content.decode()
+    assert "Your reminders are already off" in again and "no more re-audit" not in again
 
 
 @pytest.mark.django_db

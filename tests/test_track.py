@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
 
+from audits.models import Audit
 from config import views as config_views
 from skillmap.models import MapRevision, Requirement
 from tests.test_home import Node, parse
@@ -264,11 +266,35 @@ def test_the_last_changed_date_follows_an_edit(anon_client: Client) -> None:
     assert time.text() == f"{requirement.updated_at.day} {requirement.updated_at:%B %Y}"
 
 
-def test_track_page_links_to_an_audit_against_it(anon_client: Client) -> None:
-    page = parse(anon_client.get("/tracks/policy-and-governance/").content)
-    link = page.find("p", "actions").find("a")
-    assert link.attrs["href"] == "/audits/new/?track=policy-and-governance"
-    assert link.text() == "Audit yourself against Policy and Governance"
+def test_track_page_starts_an_audit_against_it_in_one_press(anon_client: Client) -> None:
+    response = anon_client.get("/tracks/policy-and-governance/")
+    form = parse(response.content).find("form", "actions")
+    assert form.attrs["method"] == "post" and form.attrs["action"] == "/audits/new/"
+    fields = {i.attrs["name"]: i.attrs.get("value") for i in form.find_all("input")}
+    assert fields["track"] == "policy-and-governance"
+    assert fields["csrfmiddlewaretoken"]  # this visitor's own: the page is not shared
+    assert form.find("button").text() == "Audit yourself against Policy and Governance"
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+    started = anon_client.post("/audits/new/", {"track": "policy-and-governance"})
+
+    assert started.status_code == 302
+    audit = Audit.objects.get()
+    assert started["Location"] == audit.get_absolute_url()
+    assert audit.track.slug == "policy-and-governance"
+
+
+def test_each_visitor_gets_their_own_token_on_a_track_page() -> None:
+    pages = [Client().get("/tracks/interpretability/").content.decode() for _ in range(2)]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p) for p in pages]
+    assert all(tokens) and tokens[0].group(1) != tokens[1].group(1)  # type: ignore[union-attr]
+
+
+def test_a_get_of_a_track_page_makes_no_audit(anon_client: Client) -> None:
+    anon_client.get("/tracks/interpretability/")
+    anon_client.get("/audits/new/?track=interpretability")
+    assert not Audit.objects.exists()
 
 
 def test_track_page_query_counts(anon_client: Client, django_assert_num_queries: Any) -> None:
