@@ -12,20 +12,28 @@ Rules 3 (today), as the results page states them:
   names an area, not a level, is scored against a level the app assumes, and says so.
 - A track's shortfall is the mean of its measured cells' gaps, each weighted by its level's
   rank (Low 1 … Very high 5).
-- Tracks are ranked in four steps, each deciding only among tracks the one before left equal:
-  (a) tracks with nothing measured come last; (b) a track with any levelled cell not measured
-  comes after every fully measured track; (c) a track with a High or Very-high cell two or more
-  points short (a "steep gap") comes after every track with none; (d) the smaller shortfall
-  first. There is no strength tie-break.
-- Within one group of (a)-(c), shortfalls closer than TIE_MARGIN (0.25) share a place: sorted
+- Tracks are ranked in three steps, each deciding only among tracks the one before left equal:
+  (a) tracks with nothing measured come last; (b) a track with a High or Very-high cell two or
+  more points short (a "steep gap") comes after every track with none; (c) the smaller
+  shortfall first. Coverage plays no part here, and there is no strength tie-break.
+- Within one group of (a)-(b), shortfalls closer than TIE_MARGIN (0.25) share a place: sorted
   by shortfall, a new place starts only where the step from the track before is at least the
   margin (so a chain of close shortfalls is one place). Places are numbered as in a
   competition (1, 1, 3). Within a place your target comes first, then the guide's order; so a
   target you meet (fully measured, shortfall 0) is always first, in place 1.
+- Your fully measured target is never outranked by, nor shares its place with, a track that has
+  a levelled cell not measured (partly measured): every such track that (a)-(c) and the margin
+  would put in an earlier place or in the target's goes directly below the target's place, in
+  places of their own (the same steps and margin among them alone), in the order it had. The
+  other tracks keep their places as worked out without them. While the target is itself partly
+  measured (mid-audit, when the pages show no ranking yet), a partly measured track comes
+  after every fully measured one instead: a group between (a) and (b). With no target given,
+  (a)-(c) and the margin alone.
 - Each place has a band, worked out from the smallest shortfall in it: "close" (under 0.5),
-  "within reach" (under 1.5) or "far" among fully measured tracks without a steep gap; "far"
-  for those with one; "partly measured" and "not measured" for (b) and (a). Bands follow the
-  place order: a later place never has a better band, and a place has one band.
+  "within reach" (under 1.5) or "far" for a place without a steep gap; "far" with one; "not
+  measured" for (a); "partly measured" for the group of the mid-audit order. A place is never
+  given a better band than the place before it (so a track moved below your target takes at
+  least the target's band): a later place never has a better band, and a place has one band.
 - What would move you most: the smallest set of +1s (each question raised one point) that
   raises one short cell's score, so cuts the target's shortfall. Hired-on cells first: while
   any is short the set raises one of them. A cell's score rises only when all its tied
@@ -66,6 +74,8 @@ BANDS = ((0.5, "close"), (1.5, "within reach"))
 FAR = "far"
 PARTLY_MEASURED = "partly measured"
 NOT_MEASURED = "not measured"
+# Best to worst: a later place never has a better band.
+BAND_ORDER = (*(name for _, name in BANDS), FAR, PARTLY_MEASURED, NOT_MEASURED)
 
 
 @dataclass(frozen=True)
@@ -344,7 +354,8 @@ def rank_tracks(
     skill_map: SkillMap, ratings: Mapping[str, int], target: Track | None = None
 ) -> tuple[TrackFit, ...]:
     """Every track's fit, best first, each with its place. `target` (rules 3) is listed first
-    within its place."""
+    within its place, and no partly measured track is placed above or with it once it is fully
+    measured."""
     fits = [track_fit(skill_map, track, ratings) for track in skill_map.tracks]
     if skill_map.rules >= 3:
         return _rank_by_places(fits, target)
@@ -364,11 +375,12 @@ def rank_tracks(
     return tuple(ranked)
 
 
-def _group(fit: TrackFit) -> tuple[bool, bool, bool]:
-    """Rules 3's steps (a)-(c): nothing measured, a levelled cell not measured, a steep gap."""
+def _group(fit: TrackFit, by_coverage: bool) -> tuple[bool, bool, bool]:
+    """The groups a place never spans, in order: nothing measured last; when `by_coverage`, a
+    levelled cell not measured after every fully measured track; a steep gap after none."""
     if fit.shortfall is None:
         return (True, False, False)
-    return (False, bool(fit.unmeasured), fit.steep)
+    return (False, by_coverage and bool(fit.unmeasured), fit.steep)
 
 
 def _band(group: tuple[bool, bool, bool], best: float | None) -> str:
@@ -382,16 +394,20 @@ def _band(group: tuple[bool, bool, bool], best: float | None) -> str:
     return next((name for below, name in BANDS if best < below), FAR)
 
 
-def places(fits: list[TrackFit]) -> list[list[TrackFit]]:
-    """Rules 3's places, in order: each a list of fits sharing one (their shortfalls linked by
-    steps under TIE_MARGIN, within one group of steps (a)-(c)), in guide order within it."""
-    ordered = sorted(fits, key=lambda f: (_group(f), f.shortfall or 0.0))  # stable
+def places(fits: list[TrackFit], by_coverage: bool = False) -> list[list[TrackFit]]:
+    """Places in order, each a list of fits sharing one: sorted by group (see _group) and then
+    shortfall, a new place starts at a new group or where the step from the track before is at
+    least TIE_MARGIN (so a chain of close shortfalls is one place). Guide order within a place."""
+    ordered = sorted(fits, key=lambda f: (_group(f, by_coverage), f.shortfall or 0.0))  # stable
     result: list[list[TrackFit]] = []
     for fit in ordered:
         if result:
             last = result[-1][-1]
             step = (fit.shortfall or 0.0) - (last.shortfall or 0.0)
-            if _group(last) == _group(fit) and round(step, 6) < TIE_MARGIN:
+            if (
+                _group(last, by_coverage) == _group(fit, by_coverage)
+                and round(step, 6) < TIE_MARGIN
+            ):
                 result[-1].append(fit)
                 continue
         result.append([fit])
@@ -399,14 +415,39 @@ def places(fits: list[TrackFit]) -> list[list[TrackFit]]:
     return [sorted(place, key=lambda f: order[f.track.slug]) for place in result]
 
 
+def ranked_places(fits: list[TrackFit], mine: TrackFit | None) -> list[list[TrackFit]]:
+    """Rules 3's places, best first, around the target's fit `mine`. When it is fully measured,
+    every partly measured track that would sort above it or into its place is moved to places
+    of their own directly below the target's (in the order they had); the others keep the plain
+    order. While the target is itself partly measured, a partly measured track comes after
+    every fully measured one."""
+    if mine is None or not mine.fully_measured:
+        return places(fits, by_coverage=mine is not None)
+    would = places(fits)
+    at = next(n for n, place in enumerate(would) if mine in place)
+    above = {f.track.slug for place in would[: at + 1] for f in place}
+    moved = [f for f in fits if f.track.slug in above and f.unmeasured and f.shortfall is not None]
+    rest = places([f for f in fits if f not in moved])
+    # Dropping tracks only widens the steps between the rest, so the target's place holds no
+    # partly measured track and the tracks after it stay after it.
+    at = next(n for n, place in enumerate(rest) if mine in place)
+    return [*rest[: at + 1], *places(moved), *rest[at + 1 :]]
+
+
 def _rank_by_places(fits: list[TrackFit], target: Track | None) -> tuple[TrackFit, ...]:
+    mine = next((f for f in fits if target is not None and f.track.slug == target.slug), None)
+    by_coverage = mine is not None and not mine.fully_measured
     ranked: list[TrackFit] = []
-    for place in places(fits):
+    worst = 0
+    for place in ranked_places(fits, mine):
         position = len(ranked) + 1  # competition numbering: 1, 1, 3
-        band = _band(_group(place[0]), min(f.shortfall or 0.0 for f in place))
-        mine = [f for f in place if target is not None and f.track.slug == target.slug]
-        for fit in [*mine, *(f for f in place if f not in mine)]:
-            ranked.append(replace(fit, position=position, band=band))
+        band = _band(_group(place[0], by_coverage), min(f.shortfall or 0.0 for f in place))
+        # A place is never called better than the one before it: a partly measured track moved
+        # below the target takes at least the target's band.
+        worst = max(worst, BAND_ORDER.index(band))
+        first = [f for f in place if f is mine]
+        for fit in [*first, *(f for f in place if f is not mine)]:
+            ranked.append(replace(fit, position=position, band=BAND_ORDER[worst]))
     return tuple(ranked)
 
 
