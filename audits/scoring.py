@@ -31,9 +31,11 @@ Rules 3 (today), as the results page states them:
   (a)-(c) and the margin alone.
 - Each place has a band, worked out from the smallest shortfall in it: "close" (under 0.5),
   "within reach" (under 1.5) or "far" for a place without a steep gap; "far" with one; "not
-  measured" for (a); "partly measured" for the group of the mid-audit order. A place is never
-  given a better band than the place before it (so a track moved below your target takes at
-  least the target's band): a later place never has a better band, and a place has one band.
+  measured" for (a). A place of tracks moved below your target is "partly measured" instead:
+  it sits there for a cell not rated, not for its shortfall. Those places aside, a later place
+  never has a better band. In the mid-audit order every partly measured track is "partly
+  measured", a band between "far" and "not measured", so there no place is set aside. A place
+  has one band.
 - What would move you most: the smallest set of +1s (each question raised one point) that
   raises one short cell's score, so cuts the target's shortfall. Hired-on cells first: while
   any is short the set raises one of them. A cell's score rises only when all its tied
@@ -74,8 +76,6 @@ BANDS = ((0.5, "close"), (1.5, "within reach"))
 FAR = "far"
 PARTLY_MEASURED = "partly measured"
 NOT_MEASURED = "not measured"
-# Best to worst: a later place never has a better band.
-BAND_ORDER = (*(name for _, name in BANDS), FAR, PARTLY_MEASURED, NOT_MEASURED)
 
 
 @dataclass(frozen=True)
@@ -415,39 +415,43 @@ def places(fits: list[TrackFit], by_coverage: bool = False) -> list[list[TrackFi
     return [sorted(place, key=lambda f: order[f.track.slug]) for place in result]
 
 
-def ranked_places(fits: list[TrackFit], mine: TrackFit | None) -> list[list[TrackFit]]:
-    """Rules 3's places, best first, around the target's fit `mine`. When it is fully measured,
-    every partly measured track that would sort above it or into its place is moved to places
-    of their own directly below the target's (in the order they had); the others keep the plain
-    order. While the target is itself partly measured, a partly measured track comes after
-    every fully measured one."""
+def ranked_places(
+    fits: list[TrackFit], mine: TrackFit | None
+) -> tuple[list[list[TrackFit]], set[str]]:
+    """Rules 3's places, best first, around the target's fit `mine`, and the tracks moved for
+    it. When it is fully measured, every partly measured track that would sort above it or
+    into its place is moved to places of their own directly below the target's (in the order
+    they had); the others keep the plain order. While the target is itself partly measured,
+    a partly measured track comes after every fully measured one instead."""
     if mine is None or not mine.fully_measured:
-        return places(fits, by_coverage=mine is not None)
+        return places(fits, by_coverage=mine is not None), set()
     would = places(fits)
     at = next(n for n, place in enumerate(would) if mine in place)
-    above = {f.track.slug for place in would[: at + 1] for f in place}
-    moved = [f for f in fits if f.track.slug in above and f.unmeasured and f.shortfall is not None]
+    moved = [
+        f for place in would[: at + 1] for f in place if f.unmeasured and f.shortfall is not None
+    ]
     rest = places([f for f in fits if f not in moved])
     # Dropping tracks only widens the steps between the rest, so the target's place holds no
     # partly measured track and the tracks after it stay after it.
     at = next(n for n, place in enumerate(rest) if mine in place)
-    return [*rest[: at + 1], *places(moved), *rest[at + 1 :]]
+    ordered = [*rest[: at + 1], *places([f for f in fits if f in moved]), *rest[at + 1 :]]
+    return ordered, {f.track.slug for f in moved}
 
 
 def _rank_by_places(fits: list[TrackFit], target: Track | None) -> tuple[TrackFit, ...]:
     mine = next((f for f in fits if target is not None and f.track.slug == target.slug), None)
     by_coverage = mine is not None and not mine.fully_measured
+    ordered, moved = ranked_places(fits, mine)
     ranked: list[TrackFit] = []
-    worst = 0
-    for place in ranked_places(fits, mine):
+    for place in ordered:
         position = len(ranked) + 1  # competition numbering: 1, 1, 3
-        band = _band(_group(place[0], by_coverage), min(f.shortfall or 0.0 for f in place))
-        # A place is never called better than the one before it: a partly measured track moved
-        # below the target takes at least the target's band.
-        worst = max(worst, BAND_ORDER.index(band))
+        if place[0].track.slug in moved:  # a moved place holds only moved tracks
+            band = PARTLY_MEASURED
+        else:
+            band = _band(_group(place[0], by_coverage), min(f.shortfall or 0.0 for f in place))
         first = [f for f in place if f is mine]
         for fit in [*first, *(f for f in place if f is not mine)]:
-            ranked.append(replace(fit, position=position, band=BAND_ORDER[worst]))
+            ranked.append(replace(fit, position=position, band=band))
     return tuple(ranked)
 
 

@@ -372,6 +372,11 @@ def test_fit_ranks_all_seven_tracks_by_place_and_states_the_rule(
         "cell, with the higher-level cells counting more (the ones you’d be hired on count most)"
     ) in words
     assert "Tracks less than 0.25 of a point apart share a place." in words
+    assert (
+        "A track with a cell not rated yet never comes above your target or shares its place: "
+        "any that would is placed just below it."
+    ) in words
+    assert "after those rated in full" not in words
     assert "tied 6th Research Scientist your target far 1.35 points short on average" in words
     assert "Steep gap: Research is 2 or more points short of a High or Very-high level." in words
     assert "Steep gap: Research and Domain are 2 or more points short" in words  # Alignment
@@ -438,7 +443,8 @@ def test_a_track_with_a_cell_not_rated_says_so_and_its_band(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
     # Research Scientist's form does not ask Law, econ, IR and policy: Policy's Domain cell
-    # is not rated, so Policy is "partly measured" and says why.
+    # is not rated. Policy (0.36 short) and Field-building (every rated cell met) would rank
+    # above the target (1.35), so they are placed just below it, "partly measured", and say why.
     ratings = {**ALL_FOUR}
     for optional in ("law-econ-and-policy", "ops-and-people", "product-sense", "threat-models"):
         del ratings[optional]
@@ -449,7 +455,7 @@ def test_a_track_with_a_cell_not_rated_says_so_and_its_band(
     words = strip_tags(section(html, "fit-heading"))
 
     assert rows["Policy and Governance"][1] == "partly measured"
-    assert rows["Research Scientist"] == ("3rd", "far")  # after two fully rated tracks
+    assert rows["Research Scientist"] == ("3rd", "far")  # nothing partly rated above it
     assert rows["Field-building and Comms"] == ("4th", "partly measured")
     assert "Field-building and Comms partly measured every rated cell met" in words
     assert (

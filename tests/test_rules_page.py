@@ -58,6 +58,15 @@ def test_the_rule_page_states_rules_three_and_each_levels_target_beside_its_weig
     assert "Nothing else breaks a tie." in text
     assert "Tracks less than 0.25 of a point apart share a place (“tied 1st”)" in text
     assert "a High or Very-high cell 2 or more points short comes after every track" in text
+    # Coverage only guards the target: nothing partly rated above it or in its place.
+    assert "Tracks are ranked in three steps" in text
+    assert "comes after every track rated in full" not in text
+    assert (
+        "Once your target is rated in full, a track with a cell not rated yet (one whose "
+        "questions your target’s form leaves optional) never ranks above your target nor shares "
+        "its place: any that would is placed just below it, in the same order among themselves."
+    ) in text
+    assert "The tracks placed just below your target for a cell not rated yet are called " in text
     assert "close (under 0.5 points short), within reach (under 1.5) or far" in text
     assert "both must rise together (“raise X and Y to 4”)" in text
     assert "strength" not in text
