@@ -46,7 +46,8 @@ def person(parser: Parser, token: Token) -> PersonNode:
     one page that would have shown it."""
     bits = token.split_contents()
     quoted = bits[1] if len(bits) == 2 else ""
-    word = quoted[1:-1] if len(quoted) > 2 and quoted[0] == quoted[-1] and quoted[0] in "\"'" else ""
+    is_quoted = len(quoted) > 2 and quoted[0] == quoted[-1] and quoted[0] in "\"'"
+    word = quoted[1:-1] if is_quoted else ""
     if word not in SECOND_PERSON:
         raise template.TemplateSyntaxError(
             f"{bits[0]} takes one quoted word of: {', '.join(SECOND_PERSON)}"
