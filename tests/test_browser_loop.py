@@ -45,7 +45,8 @@ def shot(page: Page, name: str, full_page: bool = True) -> None:
 
 
 def new_context(browser: Browser, live_server: Any, width: int, height: int) -> BrowserContext:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    size = {"width": width, "height": height}
+    context = browser.new_context(base_url=live_server.url, viewport=size)
     context.set_default_timeout(TIMEOUT_MS)
     return context
 
@@ -90,7 +91,8 @@ def test_two_audits_six_weeks_apart_and_the_email_between_them(
     page.locator("input[name=password2]").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(re.compile(r"/audits/$"))
-    expect(page.get_by_text("We’ve emailed robin@example.com a link to confirm it.")).to_be_visible()
+    asked = page.get_by_text("We’ve emailed robin@example.com a link to confirm it.")
+    expect(asked).to_be_visible()
     (confirmation,) = mail.outbox
     assert confirmation.to == ["robin@example.com"]
     page.goto(mailed_link(confirmation, "/account/email/confirm/"))
@@ -121,10 +123,12 @@ def test_two_audits_six_weeks_apart_and_the_email_between_them(
     assert set(StepDone.objects.filter(owner=robin).values_list("step_id", flat=True)) == set(
         ticked
     )
-    shot(page, "1-first-plan-ticked-1280")
+    shot(page, "1-first-results-1280")
+    page.locator("#plan").screenshot(path=str(SHOTS / "1-first-plan-ticked-1280.png"))
     first_listed = plan_steps(page)
     page.get_by_role("button", name="Email me a reminder that day").click()
-    expect(page.get_by_text(re.compile(r"We’ll email robin@example\.com on \d+ \w+ \d{4}\."))).to_be_visible()
+    switched = re.compile(r"We’ll email robin@example\.com on \d+ \w+ \d{4}\.")
+    expect(page.get_by_text(switched)).to_be_visible()
     shot(page, "2-reminder-on-1280", full_page=False)
     assert Audit.objects.get(pk=first.pk).remind
     watched.assert_clean()
@@ -150,7 +154,10 @@ def test_two_audits_six_weeks_apart_and_the_email_between_them(
     assert "Sent 1 reminder" in out.getvalue()
     (reminder,) = mail.outbox
     assert reminder.to == ["robin@example.com"]
-    report.append(f"--- The reminder ---\nTo: {reminder.to[0]}\nSubject: {reminder.subject}\n\n{reminder.body}")
+    report.append(
+        f"--- The reminder ---\nTo: {reminder.to[0]}\nSubject: {reminder.subject}\n\n"
+        + reminder.body
+    )
     again = mailed_link(reminder, "/again/")
     assert again == f"{live_server.url}/audits/{first.public_id}/again/"
     assert "Audit again, starting from your last ratings:\n" + again in reminder.body
@@ -171,12 +178,14 @@ def test_two_audits_six_weeks_apart_and_the_email_between_them(
     shot(page, "4-again-390")
     page.get_by_role("button", name="Audit again from these ratings").click()
     expect(page).to_have_url(AUDIT_URL)
+    shot(page, "5-reaudit-top-390", full_page=False)
     wait_for_htmx(page, "form[data-hx-post]")
     rate_everything(page, MOVED)
     shot(page, "5-reaudit-390")
     page.get_by_role("button", name="See my results").click()
     expect(page).to_have_url(RESULTS_URL)
 
+    shot(page, "6-second-top-390", full_page=False)
     second = Audit.objects.filter(owner=robin).exclude(pk=first.pk).get()
     assert second.is_complete
     assert {r.skill.slug: r.value for r in second.ratings.select_related("skill")} == (
@@ -203,10 +212,20 @@ def test_two_audits_six_weeks_apart_and_the_email_between_them(
     assert {f"#step-{i}" for i in scheduled} == set(week_links)
     assert not {f"#step-{i}" for i in ticked} & set(week_links)
     assert plans.step_ids(second.plan) == set(second_steps)
-    shot(page, "6-second-plan-390")
+    shot(page, "6-second-results-390")
+    page.locator("#plan-progress").scroll_into_view_if_needed()
+    shot(page, "6-second-plan-progress-390", full_page=False)
     page.locator("#plan-schedule").screenshot(path=str(SHOTS / "7-second-weeks-390.png"))
     report.append("--- Second audit, six weeks later ---\n" + printed(second))
     report.append("Second plan as the page listed it:\n  " + "\n  ".join(plan_steps(page)))
+
+    # What the two ticks did: the progress page sets them against the ratings that moved.
+    page.goto("/audits/progress/")
+    moved = page.get_by_role("region", name="Steps done and what moved")
+    expect(moved.get_by_role("row", name=re.compile(r"^Reading papers 2 \+1$"))).to_be_visible()
+    moved.scroll_into_view_if_needed()
+    shot(page, "8-progress-steps-moved-390", full_page=False)
+    report.append("--- Progress, steps done and what moved ---\n" + moved.inner_text())
     watched.assert_clean()
     phone.close()
 

@@ -289,10 +289,12 @@ def test_a_signed_out_visitor_signs_up_from_the_log_in_page_and_joins(owner: Use
     assert sent.status_code == 302 and sent.url == f"/account/login/?next={join}"
     login_page = client.get(sent.url)
     assert login_page.status_code == 200
-    # The log-in page's "Sign up" link carries the invitation along (encoded, as a query).
-    found = re.search(r'<a href="(/account/signup/[^"]*)">Sign up</a>', login_page.content.decode())
-    assert found is not None, login_page.content.decode()
-    signup = found.group(1).replace("&amp;", "&")
+    # The form's own "Sign up" link (the one beside "Forgotten your password?", not the
+    # header's) carries the invitation along.
+    main = login_page.content.decode().split("<main", 1)[1]
+    links = re.findall(r'<a href="(/account/signup/[^"]*)">Sign up</a>', main)
+    assert len(links) == 1, main
+    signup = links[0].replace("&amp;", "&")
     assert signup == "/account/signup/?" + urlencode({"next": join})
     form = client.get(signup)
     assert f'name="next" value="{join}"' in form.content.decode()
