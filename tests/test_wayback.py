@@ -278,8 +278,9 @@ def test_the_signed_in_home_shows_the_open_audit_reaudit_date_and_plan(
     done_count, listed = again.steps_done(again.ticks())
     assert done_count == 1 and listed > 1
     owner_client.get("/")
-    # session, user, revision, open audit, the revision again, its rated count, latest
-    with django_assert_num_queries(7):
+    # session, user, revision, open audit, the revision again, its rated count, latest, and the
+    # person's ticks on its plan
+    with django_assert_num_queries(8):
         html = page(owner_client.get("/"))
     assert "Continue your Interpretability audit (1 of" in html
     assert f"{done_count} of {listed} steps done" in html
