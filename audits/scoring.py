@@ -242,10 +242,6 @@ class Assessment:
         return next((f.position for f in self.fits if f.track.slug == self.track.slug), 0)
 
 
-def valid_rating(value: int) -> bool:
-    return RATING_MIN <= value <= RATING_MAX
-
-
 def bucket_scores(skill_map: SkillMap, ratings: Mapping[str, int]) -> tuple[BucketScore, ...]:
     scores = []
     for bucket in skill_map.buckets:

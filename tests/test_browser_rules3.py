@@ -1,4 +1,4 @@
-"""Rules 3 as a person meets it in Chromium: issue 21's person (every question a 3, target
+"""Rules 3 as a person meets it in Chromium: a person with every question a 3 (target
 Research Scientist) sees the gap they are hired on, the set of +1s that raises it, and tracks
 that tie sharing a place, on the live panel, the results and the rule page, at phone width too."""
 

@@ -400,7 +400,7 @@ def scored_by_rules(audit: Audit, rules: int) -> Audit:
 def test_ties_share_a_place_each_with_its_band_and_the_target_first_in_its_place(
     owner: User, owner_client: Client, make_audit: MakeAudit
 ) -> None:
-    # Every question rated 3, target Research Scientist (issue 21's person).
+    # Every question rated 3, target Research Scientist.
     audit = make_audit(owner=owner, ratings=all_rated(3), complete=True)
 
     html = page(owner_client, audit)

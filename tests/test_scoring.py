@@ -231,10 +231,6 @@ def test_ratings_for_skills_not_on_the_map_are_ignored() -> None:
     assert "juggling" not in assessment.ratings
 
 
-def test_valid_rating_is_one_to_five() -> None:
-    assert [n for n in range(-1, 8) if scoring.valid_rating(n)] == [1, 2, 3, 4, 5]
-
-
 def test_snapshot_round_trip_survives_json() -> None:
     restored = values.SkillMap.from_dict(json.loads(json.dumps(GUIDE.to_dict())))
 
