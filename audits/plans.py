@@ -28,8 +28,13 @@ How it is built:
   not a catalogue; the next audit, at the new rating, picks the next three.
 - Scheduling (see `schedule`): steps already done take no hours; the skills "What would move you
   most" raises go first, so the two never disagree; a step never comes before, or without, the
-  step it builds on; a skill's steps keep their order (one left for later holds back the rest of
-  its skill); a step with a weekly rhythm takes an even share of its hours each week.
+  step it builds on; a skill's steps are taken in the order they were chosen by (`preference`:
+  the target's own first, then by position), each after the step of its skill it builds on
+  (`skill_orders`), so an engineer aiming at interpretability reaches Neel Nanda's
+  interpretability reading in the six weeks, after Keshav's method and before the ResNet paper;
+  one left for later holds back the rest of its skill in that order (a step waiting for one
+  the plan does not list comes last, holding back nothing); a step with a weekly rhythm takes
+  an even share of its hours each week.
 """
 
 from __future__ import annotations
@@ -221,9 +226,9 @@ def schedule(
       none comes after every step naming some): one left for later holds back every step after
       it in that order (no filling leftover hours with a later, smaller step).
     - A step starts no earlier than the week the step it builds on ends, nor earlier than the
-      step before it in its skill's order starts. It takes the earliest free hours from there (running over
-      into the next weeks) if all its hours fit by week 6; a step with a weekly rhythm
-      (`weekly` weeks) takes an even share of its hours in each of that many weeks in a row.
+      step before it in its skill's order starts. It takes the earliest free hours from there
+      (running over into the next weeks) if all its hours fit by week 6; a step with a weekly
+      rhythm (`weekly` weeks) takes an even share of its hours in each of that many weeks in a row.
     """
     done_ids = set(done)
     satisfied = done_ids | set(met)

@@ -363,9 +363,13 @@ def _check_skill_orders(
         assert all(steps[n].skill == skill for n in order)
         for i, n in enumerate(order):
             k = by_id.get(steps[n].builds_on or -1)
-            if k is not None and steps[k].skill == skill and steps[n].builds_on not in satisfied:
-                if not stuck(n):
-                    assert order.index(k) < i, (steps[n], "before its prerequisite")
+            if (
+                k is not None
+                and steps[k].skill == skill
+                and steps[n].builds_on not in satisfied
+                and not stuck(n)
+            ):
+                assert order.index(k) < i, (steps[n], "before its prerequisite")
             for later in order[i + 1 :]:
                 if stuck(n) and not stuck(later):
                     raise AssertionError((steps[n], "waits for a step not planned, yet first"))
