@@ -28,8 +28,13 @@ How it is built:
   not a catalogue; the next audit, at the new rating, picks the next three.
 - Scheduling (see `schedule`): steps already done take no hours; the skills "What would move you
   most" raises go first, so the two never disagree; a step never comes before, or without, the
-  step it builds on; a skill's steps keep their order (one left for later holds back the rest of
-  its skill); a step with a weekly rhythm takes an even share of its hours each week.
+  step it builds on; a skill's steps are taken in the order they were chosen by (`preference`:
+  the target's own first, then by position), each after the step of its skill it builds on
+  (`skill_orders`), so an engineer aiming at interpretability reaches Neel Nanda's
+  interpretability reading in the six weeks, after Keshav's method and before the ResNet paper;
+  one left for later holds back the rest of its skill in that order (a step waiting for one
+  the plan does not list comes last, holding back nothing); a step with a weekly rhythm takes
+  an even share of its hours each week.
 """
 
 from __future__ import annotations
@@ -68,6 +73,14 @@ def short_skills(cell: CellResult, ratings: Mapping[str, int]) -> tuple[Skill, .
     return tuple(sorted(short, key=lambda s: ratings[s.slug]))
 
 
+def preference(step: Step, track_count: int) -> tuple[int, int]:
+    """How a step ranks among its skill's, for a target track: the target's own steps first,
+    since one written for few tracks (a policy brief for Policy) says more to this person than
+    one for every track (a personal site, no tracks named), then by position. Which steps are
+    chosen (`choose_steps`) and the order a skill's steps are taken in (`schedule`)."""
+    return (len(step.tracks) or track_count, step.position)
+
+
 def choose_steps(
     skill_map: SkillMap, skill_slug: str, rating: int, track_slug: str | None = None
 ) -> tuple[Step, ...]:
@@ -82,9 +95,7 @@ def choose_steps(
     ]
     fitting = [s for s in steps if s.suits(rating)]
     if track_slug is not None:
-        # The target's own steps first: one written for few tracks (a policy brief for Policy)
-        # says more to this person than one for every track (a personal site).
-        fitting.sort(key=lambda s: (len(s.tracks) or len(skill_map.tracks), s.position))
+        fitting.sort(key=lambda s: preference(s, len(skill_map.tracks)))
     fitting = sorted(fitting[:STEPS_PER_SKILL], key=lambda s: s.position)
     if len(fitting) < STEPS_PER_SKILL:
 
@@ -147,6 +158,50 @@ def _shares(hours: int, weeks: int) -> list[int]:
     return [base + (1 if n < extra else 0) for n in range(weeks)]
 
 
+def skill_orders(
+    steps: Sequence[Step], track_count: int, satisfied: Collection[int] = ()
+) -> dict[str, list[int]]:
+    """For each skill, the indices of its steps in `steps` in the order they are taken: by
+    `preference` (the target's own steps first, then by position), each step after the step of
+    its skill it builds on (unless that is in `satisfied`: done, or the person is past it),
+    which is pulled in front of it. So an interpretability entrant reads Keshav's paper-reading
+    method, then Neel Nanda's interpretability literature, then the ResNet paper.
+
+    A step that cannot be taken in these weeks whatever the hours (it builds, directly or
+    through others, on a step not in `steps` nor in `satisfied`) comes last in its skill's
+    order, so that waiting for what is not planned holds back nothing else."""
+    index = {step.id: n for n, step in enumerate(steps)}
+    stuck: dict[int, bool] = {}
+
+    def waits_for_unplanned(n: int) -> bool:
+        if n not in stuck:
+            stuck[n] = True  # a loop of prerequisites is never taken either
+            before = steps[n].builds_on
+            if before is None or before in satisfied:
+                stuck[n] = False
+            else:
+                k = index.get(before)
+                stuck[n] = k is None or waits_for_unplanned(k)
+        return stuck[n]
+
+    def rank(n: int) -> tuple[bool, int, int]:
+        return (waits_for_unplanned(n), *preference(steps[n], track_count))
+
+    orders: dict[str, list[int]] = {}
+    for n in sorted(range(len(steps)), key=rank):
+        taken = orders.setdefault(steps[n].skill, [])
+        chain: list[int] = []
+        while n not in taken and n not in chain:  # `chain`: a loop of prerequisites stops
+            chain.append(n)
+            before = steps[n].builds_on
+            k = index.get(before) if before is not None and before not in satisfied else None
+            if k is None or steps[k].skill != steps[n].skill:
+                break
+            n = k
+        taken.extend(m for m in reversed(chain) if m not in taken)
+    return orders
+
+
 def schedule(
     steps: Sequence[Step],
     per_week: int,
@@ -154,6 +209,7 @@ def schedule(
     done: Collection[int] = (),
     met: Collection[int] = (),
     first: Collection[str] = (),
+    track_count: int | None = None,
 ) -> list[list[list[int]]]:
     """For each step (in the plan's order), the [week, hours] it takes; [] if it has none in
     the six weeks (done already, or left for after them).
@@ -164,16 +220,24 @@ def schedule(
     - A step is never placed before, nor without, the step it builds on (`builds_on`), unless
       that one is done or in `met` (the person is past it). A prerequisite the plan lists later
       is pulled forward; one it does not list leaves the step for after six weeks.
-    - Within a skill, steps are placed in the plan's order: one left for later holds back every
-      later step of its skill (no filling leftover hours with a later, smaller step).
+    - Within a skill, steps are taken in the order `skill_orders` gives (the target's own steps
+      first, then by position, a prerequisite before the step that builds on it; `track_count`
+      is the map's number of tracks, which a step naming none serves; without it, a step naming
+      none comes after every step naming some): one left for later holds back every step after
+      it in that order (no filling leftover hours with a later, smaller step).
     - A step starts no earlier than the week the step it builds on ends, nor earlier than the
-      skill's previous step starts. It takes the earliest free hours from there (running over
-      into the next weeks) if all its hours fit by week 6; a step with a weekly rhythm
-      (`weekly` weeks) takes an even share of its hours in each of that many weeks in a row.
+      step before it in its skill's order starts. It takes the earliest free hours from there
+      (running over into the next weeks) if all its hours fit by week 6; a step with a weekly
+      rhythm (`weekly` weeks) takes an even share of its hours in each of that many weeks in a row.
     """
     done_ids = set(done)
     satisfied = done_ids | set(met)
     index = {step.id: n for n, step in enumerate(steps)}
+    everyone = track_count or 1 + max((len(s.tracks) for s in steps), default=0)
+    ahead: dict[int, list[int]] = {}  # each step's earlier steps in its skill's order
+    for order in skill_orders(steps, everyone, satisfied).values():
+        for i, n in enumerate(order):
+            ahead[n] = order[:i]
     placed: list[list[list[int]] | None] = [None] * len(steps)
     weeks = _Week([per_week] * WEEKS)
     deferred: set[int] = set()
@@ -196,8 +260,8 @@ def schedule(
         visiting.add(n)
         try:
             earliest = 1
-            for m in range(n):  # the skill's earlier steps first
-                if steps[m].skill == step.skill and steps[m].id not in done_ids:
+            for m in ahead[n]:  # the skill's earlier steps first
+                if steps[m].id not in done_ids:
                     if not place(m):
                         return defer(n)
                     if placed[m]:
@@ -289,6 +353,7 @@ def build(
         done=done,
         met=prerequisites_met(skill_map, assessment.ratings),
         first=first_skills(assessment),
+        track_count=len(skill_map.tracks),
     )
     return {
         "hours": hours,

@@ -42,6 +42,7 @@ from audits.models import (
 )
 from audits.plan_context import plan_context
 from audits.ratelimit import rate_limited
+from audits.templatetags import person
 from audits.views import HtmxHttpRequest
 
 # secrets.token_urlsafe(32): 43 characters of the URL-safe alphabet. Anything else is not a
@@ -252,6 +253,8 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         "map": taken.guide.map,
         "assessment": assessment,
         "link": link,
+        # The owner's templates, read by someone else: they name the owner "they", not "you".
+        "viewer": person.SHARED,
         "chart": charts.results_chart(assessment),
         **fit_words.context(taken.guide.map, assessment),
         # The plan too, read-only: a link holder may not tick, re-plan or download for the owner.

@@ -31,7 +31,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    # The header's log-in links carry no way back to an address that opens nothing: the page
+    # stays the same for every id, so it never echoes which one was asked for.
+    return render(request, "404.html", {"login_query": ""}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -115,6 +115,9 @@ def test_share_rate_me_compare_and_revoke(
     expect(other.get_by_role("link", name="Log in")).to_be_visible()  # nobody is signed in
     # Its note says whose page this is, set off by the rule once nested away by a missing brace.
     assert other.locator(".shared-note").evaluate(STYLE, "borderLeftStyle") == "solid"
+    # It speaks of the owner, not to them.
+    expect(other.get_by_role("heading", name="What they’ll be hired on")).to_be_visible()
+    expect(other.get_by_role("heading", name="Their six weeks")).to_be_visible()
 
     second_tab = other_context.new_page()
     second_watch = watch(second_tab)

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -277,6 +278,46 @@ def test_a_signed_out_visitor_signs_in_and_lands_back_on_the_invitation(
     assert client.get(join).url == reverse("audits:cohort_membership", args=[cohort.public_id])
     assert client.post(join, {"shares": "latest", "named": "on"}).status_code == 302
     assert Membership.objects.filter(user=other_user).count() == 1
+
+
+def test_a_signed_out_visitor_signs_up_from_the_log_in_page_and_joins(owner: User) -> None:
+    cohort = make_cohort(owner, name="Fellows")
+    _, token = cohort.new_invite()
+    join = reverse("audits:cohort_join", args=[token])
+    client = Client()
+    sent = client.get(join)
+    assert sent.status_code == 302 and sent.url == f"/account/login/?next={join}"
+    login_page = client.get(sent.url)
+    assert login_page.status_code == 200
+    # The form's own "Sign up" link (the one beside "Forgotten your password?", not the
+    # header's) carries the invitation along.
+    main = login_page.content.decode().split("<main", 1)[1]
+    links = re.findall(r'<a href="(/account/signup/[^"]*)">Sign up</a>', main)
+    assert len(links) == 1, main
+    signup = links[0].replace("&amp;", "&")
+    assert signup == "/account/signup/?" + urlencode({"next": join})
+    form = client.get(signup)
+    assert f'name="next" value="{join}"' in form.content.decode()
+
+    signed_up = client.post(
+        signup,
+        {
+            "username": "newcomer",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "next": join,
+        },
+    )
+    assert signed_up.status_code == 302 and signed_up.url == join
+    newcomer = User.objects.get(username="newcomer")
+    page = client.get(join)
+    assert page.status_code == 200 and "Join Fellows" in page.content.decode()
+    assert not Membership.objects.exists()  # landing back on it joins nothing by itself
+    joined = client.post(join, {"shares": "latest"})
+    assert joined.status_code == 302
+    assert joined.url == reverse("audits:cohort_membership", args=[cohort.public_id])
+    membership = Membership.objects.get(cohort=cohort)
+    assert membership.user == newcomer and not membership.named
 
 
 def test_joining_needs_a_choice(owner: User, other_user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -66,9 +67,11 @@ def test_weeks_add_up_and_none_is_over_the_hours(
     # Every step is either wholly scheduled or wholly after six weeks.
     for p in plan.steps:
         assert p.later or sum(h for _, h in p.weeks) == p.step.hours
-    # A skill's steps start in their order.
-    for skill in {p.skill.slug for p in plan.steps}:
-        starts = [p.weeks[0][0] for p in plan.steps if p.skill.slug == skill and p.weeks]
+    # A skill's steps start in the order they are taken in.
+    steps = [p.step for p in plan.steps]
+    met = plans.prerequisites_met(seeded_map, assessment.ratings)
+    for order in plans.skill_orders(steps, len(seeded_map.tracks), met).values():
+        starts = [plan.steps[n].weeks[0][0] for n in order if plan.steps[n].weeks]
         assert starts == sorted(starts)
 
 
@@ -138,12 +141,16 @@ def test_replanning_keeps_the_steps_and_done_steps_take_no_hours(
     assert plans.progress(again, done) == (len(done), len(stored["steps"]))
 
 
+SOME_TRACKS = ("t1", "t2", "t3")
+
+
 def step(
     id: int,
     skill: str = "a",
     hours: int = 1,
     builds_on: int | None = None,
     weekly: int | None = None,
+    tracks: tuple[str, ...] = (),
 ) -> Step:
     return Step(
         id=id,
@@ -155,6 +162,7 @@ def step(
         position=id,
         builds_on=builds_on,
         weekly=weekly,
+        tracks=tracks,
     )
 
 
@@ -175,6 +183,30 @@ def test_a_later_smaller_step_never_jumps_an_earlier_one_of_its_skill() -> None:
         [],
         [],  # it would fit in week 6, but step 2 of its skill is left for later
         [[6, 5]],  # another skill's step may take the time
+    ]
+
+
+def test_a_skills_steps_are_taken_the_targets_own_first_after_what_they_build_on() -> None:
+    # Step 4 is the target's own (one track named) and builds on step 1; steps 2 and 3 serve
+    # every track. Taken: 1, 4, then 2 and 3 by position.
+    steps = [step(1, hours=3), step(2, hours=4), step(3, hours=5), step(4, hours=10)]
+    steps[3] = replace(steps[3], builds_on=1, tracks=("t1",))
+    assert plans.skill_orders(steps, 3) == {"a": [0, 3, 1, 2]}
+    assert plans.schedule(steps, 5, track_count=3) == [
+        [[1, 3]],
+        [[3, 2], [4, 2]],
+        [[4, 3], [5, 2]],
+        [[1, 2], [2, 5], [3, 3]],  # straight after step 1, ahead of steps 2 and 3
+    ]
+    # Once step 1 is done, step 4 goes first.
+    assert plans.skill_orders(steps, 3, {1}) == {"a": [3, 0, 1, 2]}
+    # A step waiting for one the plan does not list comes last: it holds back nothing.
+    stuck = replace(steps[3], builds_on=77)
+    assert plans.skill_orders([*steps[:3], stuck], 3) == {"a": [0, 1, 2, 3]}
+    assert plans.schedule([*steps[:3], stuck], 5, track_count=3)[1:] == [
+        [[1, 2], [2, 2]],
+        [[2, 3], [3, 2]],
+        [],
     ]
 
 
@@ -225,6 +257,7 @@ def step_lists(draw: st.DrawFn) -> tuple[list[Step], set[int], set[int], set[str
                 hours=draw(st.integers(1, 16)),
                 builds_on=builds_on,
                 weekly=draw(st.one_of(st.none(), st.integers(2, 5))),
+                tracks=tuple(draw(st.sets(st.sampled_from(SOME_TRACKS), max_size=3))),
             )
         )
     ids = [s.id for s in steps] + [500]
@@ -241,8 +274,12 @@ def test_schedule_properties(
     drawn: tuple[list[Step], set[int], set[int], set[str]], per_week: int
 ) -> None:
     steps, done, met, first = drawn
-    placed = plans.schedule(steps, per_week, done=done, met=met, first=first)
+    placed = plans.schedule(
+        steps, per_week, done=done, met=met, first=first, track_count=len(SOME_TRACKS)
+    )
     by_id = {s.id: (s, parts) for s, parts in zip(steps, placed, strict=True)}
+    orders = plans.skill_orders(steps, len(SOME_TRACKS), done | met)
+    _check_skill_orders(steps, orders, done | met)
 
     # Totals add up: no week over the hours; each step wholly in the six weeks or not at all.
     weekly_hours = [0] * plans.WEEKS
@@ -265,10 +302,11 @@ def test_schedule_properties(
             _, before = by_id[s.builds_on]
             assert before, (s, "scheduled while its prerequisite is deferred")
             assert parts[0][0] >= before[-1][0]
-        # A skill's steps in order, never jumped by a later one.
-        for m in range(n):
+        # A skill's steps in the order they are taken in, never jumped by a later one.
+        order = orders[s.skill]
+        for m in order[: order.index(n)]:
             earlier, earlier_parts = steps[m], placed[m]
-            if earlier.skill == s.skill and earlier.id not in done:
+            if earlier.id not in done:
                 assert earlier_parts, (s, "jumped an earlier deferred step of its skill")
                 assert parts[0][0] >= earlier_parts[0][0]
         # A weekly step spreads evenly over that many weeks in a row.
@@ -281,15 +319,71 @@ def test_schedule_properties(
     # Week 1 starts with the skills named first, or with what they need before them.
     named = [s for s, parts in zip(steps, placed, strict=True) if parts and s.skill in first]
     if named:
-        needed = _needed_by(steps, named)
+        needed = _needed_by(steps, named, orders)
         in_week_one = {
             s.id for s, parts in zip(steps, placed, strict=True) if parts and parts[0][0] == 1
         }
         assert in_week_one & needed, (in_week_one, needed)
 
 
-def _needed_by(steps: list[Step], wanted: list[Step]) -> set[int]:
-    """The steps and, transitively, what they build on and their skills' earlier steps."""
+def _check_skill_orders(
+    steps: list[Step], orders: dict[str, list[int]], satisfied: set[int]
+) -> None:
+    """Each skill's steps once each; a prerequisite of its skill (not satisfied) before the step
+    that builds on it; and otherwise the target's own steps first, then by position: a step
+    comes before a more preferred one only as a prerequisite pulled in front of one at least as
+    preferred, or because it waits for a step not planned (those come last)."""
+    assert sorted(n for order in orders.values() for n in order) == list(range(len(steps)))
+    by_id = {s.id: n for n, s in enumerate(steps)}
+
+    def rank(n: int) -> tuple[int, int]:
+        return plans.preference(steps[n], len(SOME_TRACKS))
+
+    def chain(n: int) -> list[int]:  # what n builds on, transitively, within the plan
+        found: list[int] = []
+        while (k := by_id.get(steps[n].builds_on or -1)) is not None and k not in found:
+            if steps[n].builds_on in satisfied:
+                break
+            if steps[k].skill != steps[n].skill:
+                break
+            found.append(k)
+            n = k
+        return found
+
+    def stuck(n: int) -> bool:  # builds on, transitively, a step neither planned nor satisfied
+        seen: set[int] = set()
+        while (before := steps[n].builds_on) is not None and before not in satisfied:
+            if before not in by_id or n in seen:
+                return True
+            seen.add(n)
+            n = by_id[before]
+        return False
+
+    for skill, order in orders.items():
+        assert all(steps[n].skill == skill for n in order)
+        for i, n in enumerate(order):
+            k = by_id.get(steps[n].builds_on or -1)
+            if (
+                k is not None
+                and steps[k].skill == skill
+                and steps[n].builds_on not in satisfied
+                and not stuck(n)
+            ):
+                assert order.index(k) < i, (steps[n], "before its prerequisite")
+            for later in order[i + 1 :]:
+                if stuck(n) and not stuck(later):
+                    raise AssertionError((steps[n], "waits for a step not planned, yet first"))
+                if rank(n) > rank(later) and stuck(n) == stuck(later):
+                    pulled_by = [z for z in order[i + 1 :] if n in chain(z)]
+                    assert any(rank(z) <= rank(later) for z in pulled_by), (
+                        steps[n],
+                        "before a more preferred step, not as a prerequisite",
+                    )
+
+
+def _needed_by(steps: list[Step], wanted: list[Step], orders: dict[str, list[int]]) -> set[int]:
+    """The steps and, transitively, what they build on and the steps taken before them in
+    their skills' orders."""
     by_id = {s.id: n for n, s in enumerate(steps)}
     found: set[int] = set()
     todo = [by_id[s.id] for s in wanted]
@@ -298,7 +392,8 @@ def _needed_by(steps: list[Step], wanted: list[Step]) -> set[int]:
         if steps[n].id in found:
             continue
         found.add(steps[n].id)
-        todo += [m for m in range(n) if steps[m].skill == steps[n].skill]
+        order = orders[steps[n].skill]
+        todo += order[: order.index(n)]
         if steps[n].builds_on in by_id:
             todo.append(by_id[steps[n].builds_on])  # type: ignore[index]
     return found
@@ -315,7 +410,16 @@ def test_the_first_week_holds_what_would_move_you_most(
     raised = plans.first_skills(assessment)
     scheduled = [p for p in plan.steps if p.weeks and p.skill.slug in raised]
     if scheduled:
-        assert {p.skill.slug for p, _ in plan.weeks[0].steps} & raised
+        # One of their steps, or what it needs first (a policy fellowship's application needs
+        # the policy brief it sends as its writing sample).
+        steps = [p.step for p in plan.steps]
+        met = plans.prerequisites_met(seeded_map, assessment.ratings)
+        needed = _needed_by(
+            steps,
+            [p.step for p in scheduled],
+            plans.skill_orders(steps, len(seeded_map.tracks), met),
+        )
+        assert {p.step.id for p, _ in plan.weeks[0].steps} & needed
 
 
 @pytest.mark.parametrize(

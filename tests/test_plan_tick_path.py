@@ -22,6 +22,7 @@ PROJECT = ("audits", "skillmap", "config")
 # read), plans (reading the steps), skillmap.guide (the audit's map, built once per process)
 # and skillmap.values (the step's words).
 TICK_MODULES = {
+    "audits.context_processors",  # the page's log-in links (this browser's audits stay lazy)
     "audits.urls",
     "audits.plan_views",
     "audits.accounts",

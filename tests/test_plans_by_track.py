@@ -329,3 +329,31 @@ def test_the_lawyer_of_the_issue_gets_a_policy_plan_not_an_ml_one(seeded_map: Sk
         assert ml not in titles, ml
     # Policy's own steps are there: something written for a policy reader.
     assert any("policy-and-governance" in p.step.tracks for p in plan.steps)
+
+
+def test_the_interpretability_engineer_gets_an_interpretability_on_ramp(
+    seeded_map: SkillMap,
+) -> None:
+    """The software engineer aiming at interpretability: the reading-papers step written for
+    interpretability (Neel Nanda's mech-interp literature stage) is in the first six weeks,
+    after Keshav's paper-reading method it builds on, not left behind the ResNet paper every
+    technical track shares."""
+    plan = _plan(seeded_map, "interpretability", _rated(seeded_map, "interpretability"))
+    weeks = {p.step.title: p for p in _first_six_weeks(plan)}
+    nanda = next((p for t, p in weeks.items() if "Neel Nanda" in t and "literature" in t), None)
+    assert nanda is not None, list(weeks)
+    assert set(nanda.step.tracks) <= {"interpretability", "alignment-and-ai-safety"}
+    keshav = next(p for t, p in weeks.items() if "Keshav" in t)
+    assert nanda.step.builds_on == keshav.step.id
+    assert keshav.weeks[0][0] <= nanda.weeks[0][0]
+    assert keshav.weeks[-1][0] <= nanda.weeks[0][0]
+
+
+def test_the_lawyer_writes_the_policy_brief_before_applying_with_it(seeded_map: SkillMap) -> None:
+    """A policy fellowship asks for a writing sample: the plan has the brief written first."""
+    plan = _plan(seeded_map, "policy-and-governance", _rated(seeded_map, "policy-and-governance"))
+    weeks = {p.step.title: p for p in _first_six_weeks(plan)}
+    brief = next(p for t, p in weeks.items() if "policy brief" in t)
+    fellowship = next(p for t, p in weeks.items() if "policy fellowship" in t)
+    assert fellowship.step.builds_on == brief.step.id
+    assert brief.weeks[-1][0] <= fellowship.weeks[0][0]

@@ -160,13 +160,18 @@ def test_someone_elses_audit_or_a_bad_id_is_the_same_404(
     audit = make_audit(owner=owner, ratings=ALL_FOUR, complete=True)
 
     for client in (other_client, anon_client):
-        theirs = client.get(f"{RULE}?audit={audit.public_id}")
         unknown = client.get(f"{RULE}?audit={uuid.uuid4()}")
         malformed = client.get(f"{RULE}?audit=not-an-id")
+        theirs = client.get(f"{RULE}?audit={audit.public_id}")
 
-        assert {r.status_code for r in (theirs, unknown, malformed)} == {404}
+        refused = (theirs, unknown, malformed) if client is other_client else (unknown, malformed)
+        assert {r.status_code for r in refused} == {404}
         # Never a hint that the audit exists: the same page as for an id nobody has.
-        assert len({without_tokens(r.content) for r in (theirs, unknown, malformed)}) == 1
+        assert len({without_tokens(r.content) for r in refused}) == 1
+    # Logged out, an audit kept in an account asks its owner to log in and come back (the way
+    # back every page of an owned audit offers), and then opens.
+    back = anon_client.get(f"{RULE}?audit={audit.public_id}")
+    assert back.status_code == 302 and back["Location"].startswith("/account/login/?next=")
     assert owner_client.get(f"{RULE}?audit={audit.public_id}").status_code == 200
 
 

@@ -309,7 +309,7 @@ def test_a_share_link_shows_the_results_read_only_and_nothing_of_the_account(
     assert_no_inline_code(html, where="shared results")
     assert '<meta name="robots" content="noindex">' in html
     assert "Research Scientist" in html
-    assert "What you’ll be hired on" in html and "Your six weeks" in html
+    assert "What they’ll be hired on" in html and "Their six weeks" in html
     for private in (owner.username, owner.email, SECRET_NOTE, str(done.public_id)):
         assert private not in html
     # No form, and no link into the owner's audits or account.

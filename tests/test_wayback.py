@@ -274,11 +274,13 @@ def test_the_signed_in_home_shows_the_open_audit_reaudit_date_and_plan(
     assert done.plan is not None
     done.tick(done.plan["steps"][0]["id"], True)
     make_audit(owner=owner, track="interpretability", ratings={"reading-papers": 2})
-    done_count, listed = Audit.objects.get(pk=done.pk).steps_done
+    again = Audit.objects.get(pk=done.pk)
+    done_count, listed = again.steps_done(again.ticks())
     assert done_count == 1 and listed > 1
     owner_client.get("/")
-    # session, user, revision, open audit, the revision again, its rated count, latest
-    with django_assert_num_queries(7):
+    # session, user, revision, open audit, the revision again, its rated count, latest, and the
+    # person's ticks on its plan
+    with django_assert_num_queries(8):
         html = page(owner_client.get("/"))
     assert "Continue your Interpretability audit (1 of" in html
     assert f"{done_count} of {listed} steps done" in html

@@ -1738,7 +1738,7 @@ STEPS = [
         "max_rating": 4,
         "tracks": ["policy-and-governance"],
         "needs_gpu": False,
-        "builds_on": "pf-writing-sample",
+        "builds_on": "pol-brief",
         "weekly": None,
     },
     {
