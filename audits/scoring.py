@@ -22,10 +22,10 @@ Rules 3 (today), as the results page states them:
   competition (1, 1, 3). Within a place your target comes first, then the guide's order; so a
   target you meet (fully measured, shortfall 0) is always first, in place 1.
 - Your fully measured target is never outranked by, nor shares its place with, a track that has
-  a levelled cell not measured (partly measured): every such track that (a)-(c) and the margin
-  would put in an earlier place or in the target's goes directly below the target's place, in
-  places of their own (the same steps and margin among them alone), in the order it had. The
-  other tracks keep their places as worked out without them. While the target is itself partly
+  a levelled cell not measured (partly measured): the tracks of that kind that (a)-(c) and the
+  margin would put in an earlier place or in the target's go directly below the target's
+  place, in places of their own (the same steps and margin among them alone), keeping the
+  order they had. The other tracks' places are worked out without them. While the target is itself partly
   measured (mid-audit, when the pages show no ranking yet), a partly measured track comes
   after every fully measured one instead: a group between (a) and (b). With no target given,
   (a)-(c) and the margin alone.
