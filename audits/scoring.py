@@ -22,8 +22,8 @@ Rules 3 (today), as the results page states them:
   competition (1, 1, 3). Within a place your target comes first, then the guide's order; so a
   target you meet (fully measured, shortfall 0) is always first, in place 1.
 - Your fully measured target is never outranked by, nor shares its place with, a track that has
-  a levelled cell not measured (partly measured): the tracks of that kind that (a)-(c) and the
-  margin would put in an earlier place or in the target's go directly below the target's
+  a levelled cell not measured (partly measured): the tracks of that kind that (a)-(c) and
+  the margin would put in an earlier place or in the target's go directly below the target's
   place, in places of their own (the same steps and margin among them alone), keeping the
   order they had. The other tracks' places are worked out without them. While the target is itself partly
   measured (mid-audit, when the pages show no ranking yet), a partly measured track comes
