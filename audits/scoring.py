@@ -22,13 +22,13 @@ Rules 3 (today), as the results page states them:
   competition (1, 1, 3). Within a place your target comes first, then the guide's order; so a
   target you meet (fully measured, shortfall 0) is always first, in place 1.
 - Your fully measured target is never outranked by, nor shares its place with, a track that has
-  a levelled cell not measured (partly measured): the tracks of that kind that (a)-(c) and
-  the margin would put in an earlier place or in the target's go directly below the target's
-  place, in places of their own (the same steps and margin among them alone), keeping the
-  order they had. The other tracks' places are worked out without them. While the target is itself partly
-  measured (mid-audit, when the pages show no ranking yet), a partly measured track comes
-  after every fully measured one instead: a group between (a) and (b). With no target given,
-  (a)-(c) and the margin alone.
+  a levelled cell not measured (partly measured): the tracks of that kind that (a)-(c) and the
+  margin would put in an earlier place or in the target's go directly below the target's place,
+  in places of their own (the same steps and margin among them alone), keeping the order they
+  had. The other tracks' places are worked out without them. While the target is itself partly
+  measured (mid-audit, when the pages show no ranking yet), a partly measured track comes after
+  every fully measured one instead: a group between (a) and (b). With no target given, (a)-(c)
+  and the margin alone.
 - Each place has a band, worked out from the smallest shortfall in it: "close" (under 0.5),
   "within reach" (under 1.5) or "far" for a place without a steep gap; "far" with one; "not
   measured" for (a). A place of tracks moved below your target is "partly measured" instead:
