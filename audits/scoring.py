@@ -329,16 +329,7 @@ def track_fit(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> 
             excess.append(max(0.0, result.score - level.target))
     if skill_map.rules < 2:
         return TrackFit(track, round(weighted, 6), measured, levelled=levelled)
-    if skill_map.rules >= 3:
-        return TrackFit(
-            track,
-            round(weighted / weights, 6) if weights else None,
-            measured,
-            levelled=levelled,
-            unmeasured=tuple(unmeasured),
-            focus_unmeasured=focus_unmeasured,
-            steep=steep,
-        )
+    rules3 = skill_map.rules >= 3  # rules 3 ranks by steep gaps; rules 2 broke ties by strength
     return TrackFit(
         track,
         round(weighted / weights, 6) if weights else None,
@@ -346,7 +337,8 @@ def track_fit(skill_map: SkillMap, track: Track, ratings: Mapping[str, int]) -> 
         levelled=levelled,
         unmeasured=tuple(unmeasured),
         focus_unmeasured=focus_unmeasured,
-        strength=round(sum(excess) / len(excess), 6) if excess else 0.0,
+        strength=0.0 if rules3 or not excess else round(sum(excess) / len(excess), 6),
+        steep=steep if rules3 else False,
     )
 
 

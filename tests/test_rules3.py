@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from audits import scoring
 from skillmap import values
 from skillmap.guide import build_map
+from tests.test_plans_by_track import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -402,17 +403,8 @@ def with_the_form(
     return {**{s.slug: 3 for s in guide.questions_for(track)}, **ratings}
 
 
-LAWYER = {
-    "python-and-pytorch": 1,
-    "deep-learning-and-transformers": 2,
-    "reading-papers": 2,
-    "career-and-communication": 4,
-    "math-you-actually-need": 2,
-    "experiments-and-rigour": 3,
-    "portfolio-and-applications": 3,
-    "law-econ-and-policy": 4,
-    "ai-literacy": 2,
-}
+# The lawyer moving into policy, as the plans are tested for them.
+LAWYER = PEOPLE["policy-and-governance"]
 ENGINEER = {
     "python-and-pytorch": 4,
     "deep-learning-and-transformers": 2,
