@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -80,7 +81,11 @@ def login_query(request: HttpRequest) -> str:
     if match is None or "token" in match.kwargs:
         back = ""  # no page here, or one whose address is a bearer link: never carried along
     elif match.url_name in AUTH_PAGES:
-        back = safe_next(request, request.GET.get("next"))  # never the body: it may be refused
+        try:
+            asked = request.GET.get("next")  # never the body: it may be refused
+        except SuspiciousOperation:  # a query Django will not read (too many fields): no way back
+            asked = None
+        back = safe_next(request, asked)
     else:
         back = request.path if request.method in ("GET", "HEAD") else ""
     return "?" + urlencode({"next": back}) if back and back != "/" else ""

@@ -347,3 +347,15 @@ def test_a_token_pages_log_in_link_carries_no_token(owner: User, make_audit: Mak
     assert 'href="/account/login/"' in html
     # An address that is no page at all is not carried either.
     assert 'href="/account/login/"' in page(Client().get("/no/such/page/"))
+
+
+def test_a_query_too_large_to_read_on_a_log_in_page_is_a_400_not_a_crash(
+    anon_client: Client, settings: Any
+) -> None:
+    # The header's way back reads `next` from the query; a query Django refuses to read (too
+    # many fields) must leave the 400 page drawable, with no way back, not turn it into a 500.
+    fields = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    for path in ("/account/signup/", "/account/login/"):
+        response = anon_client.get(f"{path}?next=/audits/&{fields}")
+        assert response.status_code == 400
+        assert "next=" not in response.content.decode()
