@@ -405,26 +405,8 @@ def with_the_form(
 
 # The lawyer moving into policy, as the plans are tested for them.
 LAWYER = PEOPLE["policy-and-governance"]
-ENGINEER = {
-    "python-and-pytorch": 4,
-    "deep-learning-and-transformers": 2,
-    "reading-papers": 2,
-    "career-and-communication": 3,
-    "math-you-actually-need": 3,
-    "experiments-and-rigour": 2,
-    "portfolio-and-applications": 2,
-}
-ORGANISER = {
-    "python-and-pytorch": 1,
-    "deep-learning-and-transformers": 1,
-    "reading-papers": 2,
-    "career-and-communication": 3,
-    "math-you-actually-need": 1,
-    "experiments-and-rigour": 1,
-    "portfolio-and-applications": 2,
-    "ops-and-people": 3,
-    "ai-literacy": 2,
-}
+ENGINEER = PEOPLE["interpretability"]  # a software engineer aiming at interpretability
+ORGANISER = PEOPLE["field-building-and-comms"]  # a community organiser
 
 
 def test_the_lawyer_aiming_at_policy(guide: values.SkillMap) -> None:
